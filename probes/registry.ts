@@ -1,0 +1,9 @@
+import { httpProbe } from './kinds/http.ts';
+import type { ProbeKind } from './types.ts';
+
+/** One line per probe kind. */
+export const probeKinds: Record<string, ProbeKind> = {
+  [httpProbe.kind]: httpProbe as unknown as ProbeKind,
+};
+
+export const probeKindNames = Object.keys(probeKinds);

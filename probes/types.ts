@@ -1,0 +1,58 @@
+import type { Static, TSchema } from 'typebox';
+
+// Ordered best to worst: the index is the severity used to find the worst of several.
+export const statuses = ['ok', 'unknown', 'warning', 'critical'] as const;
+export type Status = (typeof statuses)[number];
+
+export function worse(a: Status, b: Status): Status {
+  return statuses.indexOf(a) >= statuses.indexOf(b) ? a : b;
+}
+
+export interface Reading {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+export interface ProbeOutcome {
+  status: Status;
+  message: string;
+  readings: Reading[];
+}
+
+export interface ProbeContext {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** The device's host, for kinds whose config may leave the address out. */
+  host: string;
+}
+
+export interface ProbeKind<S extends TSchema = TSchema> {
+  kind: string;
+  configSchema: S;
+  /** Run once. Throwing is fine: the runner turns a throw into a critical result. */
+  run(config: Static<S>, context: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/** One check as the server hands it to a probe. */
+export interface CheckSpec {
+  id: string;
+  deviceId: string;
+  kind: string;
+  intervalS: number;
+  config: Record<string, unknown>;
+  host: string;
+}
+
+/** One run's result as a probe posts it to the server. */
+export interface CheckResult extends ProbeOutcome {
+  checkId: string;
+  durationMs: number;
+  at: string;
+}
+
+/** How a runner reaches the server: over HTTP for a remote probe, in-process when embedded. */
+export interface ProbeTransport {
+  fetchChecks(): Promise<CheckSpec[]>;
+  postResults(results: CheckResult[]): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminPassword: string | undefined;
+  logLevel: string;
+  embeddedProbe: boolean;
+  cookieSecure: boolean;
+  sessionDays: number;
+  retentionDays: number;
+  webDir: string;
+  trapPort: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${env[name] ?? ''}'`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://`);
+  }
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: resolve(env.SUITEWATCH_DATA_DIR?.trim() || './data'),
+    adminPassword: env.SUITEWATCH_ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    embeddedProbe: bool(env, 'SUITEWATCH_EMBEDDED_PROBE', true),
+    cookieSecure: bool(env, 'SUITEWATCH_COOKIE_SECURE', false),
+    sessionDays: int(env, 'SUITEWATCH_SESSION_DAYS', 30, 1, 365),
+    retentionDays: int(env, 'SUITEWATCH_RAW_RETENTION_DAYS', 14, 1, 3650),
+    webDir: resolve(env.SUITEWATCH_WEB_DIR?.trim() || new URL('../web/dist', import.meta.url).pathname),
+    trapPort: int(env, 'SUITEWATCH_TRAP_PORT', 1162, 0, 65535),
+  };
+}

@@ -1,0 +1,37 @@
+import { bigserial, doublePrecision, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { devices, checks } from './inventory.ts';
+import { statusEnum } from './enums.ts';
+
+// The latest value of every reading, updated in place: the dashboard and the fault engine read
+// this, never the history. History (`readings`, `check_results`) is partitioned by day and lives
+// in a hand-written migration, because drizzle-kit cannot declare partitioned tables.
+export const readingsLatest = pgTable(
+  'readings_latest',
+  {
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    checkId: uuid('check_id').references(() => checks.id, { onDelete: 'set null' }),
+    value: doublePrecision('value').notNull(),
+    unit: text('unit').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.name] })],
+);
+
+// Status changes are rare and reports need them for years, so they are not partitioned.
+export const statusEvents = pgTable(
+  'status_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    fromStatus: statusEnum('from_status').notNull(),
+    toStatus: statusEnum('to_status').notNull(),
+    message: text('message').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('status_events_device_at_idx').on(t.deviceId, t.at)],
+);

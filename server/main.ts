@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import { loadConfig, type Config } from './config.ts';
+import { migrateDatabase, openPglite, openPostgres, type Database } from './db/client.ts';
+import { buildApp, createContext } from './app.ts';
+import { deleteExpiredSessions } from './modules/auth/repository.ts';
+import { ensureAdmin } from './modules/users/service.ts';
+import { startEmbeddedProbe } from './probe-host.ts';
+import type { Runner } from '../probes/runner.ts';
+
+/** Start-up problems end in one line and a non-zero exit, never a stack dump. */
+function fail(message: string): never {
+  process.stderr.write(`suitewatch: ${message}\n`);
+  process.exit(1);
+}
+
+function describeStore(config: Config): string {
+  if (!config.databaseUrl) return `embedded database in ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.errors[0] instanceof Error) return reason(error.errors[0]);
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  process.stdout.write(`suitewatch: opening the ${describeStore(config)}…\n`);
+  const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
+  try {
+    await database.db.execute(sql`select 1`);
+    process.stdout.write('suitewatch: applying migrations…\n');
+    await migrateDatabase(database, config.databaseUrl);
+    return database;
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail(reason(error));
+  }
+
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    fail(`cannot use the ${describeStore(config)}: ${reason(error)}`);
+  }
+
+  const ctx = createContext(database, config);
+  await ctx.partitions.ensureAhead();
+  const generated = await ensureAdmin(ctx.db, config.adminPassword);
+  const app = await buildApp(ctx, { level: config.logLevel });
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await database.close().catch(() => {});
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port`);
+    if (code === 'EACCES') fail(`no permission to listen on port ${config.port}; use a port above 1024`);
+    fail(`cannot listen on ${config.host}:${config.port}: ${reason(error)}`);
+  }
+
+  if (generated) {
+    process.stdout.write(
+      `\nsuitewatch: created user 'admin' with password: ${generated}\n` +
+        'suitewatch: it is shown only this once; log in and change it, or set SUITEWATCH_ADMIN_PASSWORD before the first start.\n\n',
+    );
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`suitewatch: dashboard at http://localhost:${port}\n`);
+
+  let runner: Runner | null = null;
+  if (config.embeddedProbe) runner = await startEmbeddedProbe(app, ctx, ctx.embeddedProbeSecret);
+
+  const maintenance = setInterval(() => {
+    void (async () => {
+      try {
+        await ctx.partitions.ensureAhead();
+        const dropped = await ctx.partitions.dropExpired();
+        if (dropped.length > 0) app.log.info({ dropped }, 'dropped expired history partitions');
+        await deleteExpiredSessions(ctx.db);
+      } catch (error) {
+        app.log.error({ err: error }, 'maintenance failed; will retry');
+      }
+    })();
+  }, 3_600_000);
+  maintenance.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping: probes first, then results, server and database');
+    clearInterval(maintenance);
+    const deadline = setTimeout(() => fail('shutdown took longer than 20 s; exiting anyway'), 20_000);
+    deadline.unref();
+    try {
+      await runner?.stop();
+      await app.close();
+      await database.close();
+    } catch (error) {
+      fail(`shutdown failed: ${reason(error)}`);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,99 @@
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { recordAudit } from '../audit/repository.ts';
+import type { Actor, Principal } from './principal.ts';
+import * as repo from './repository.ts';
+import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
+import { Unauthorized } from '../../errors.ts';
+
+// Touching a session or token on every request would write on every request.
+const touchEveryMs = 60_000;
+
+// Compared against when the username is unknown, so a miss costs as long as a wrong password.
+const dummyHash = hashPassword('suitewatch-dummy-password');
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Pick<Config, 'sessionDays'>,
+    /** Held in memory only: the embedded probe's credential, never stored or shown. */
+    private readonly embeddedProbeSecret: string,
+  ) {}
+
+  async login(username: string, password: string, ip: string | null) {
+    const user = await repo.findUserByUsername(this.db, username);
+    const ok = user
+      ? !user.disabled && (await verifyPassword(password, user.passwordHash))
+      : (await verifyPassword(password, await dummyHash), false);
+    if (!user || !ok) {
+      await recordAudit(this.db, { id: user?.id ?? null, label: username.slice(0, 100), ip }, {
+        action: 'login.failed',
+        entity: 'user',
+        entityId: user?.id ?? null,
+      });
+      throw new Unauthorized('wrong username or password');
+    }
+    const token = newSecret('sws');
+    const expiresAt = this.expiry();
+    await this.db.transaction(async (tx) => {
+      await repo.insertSession(tx, sha256(token), user.id, expiresAt);
+      await recordAudit(tx, { id: user.id, label: user.username, ip }, {
+        action: 'login',
+        entity: 'user',
+        entityId: user.id,
+      });
+    });
+    return {
+      token,
+      expiresAt,
+      user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+    };
+  }
+
+  async logout(principal: Principal, actor: Actor) {
+    if (principal.kind !== 'user' || !principal.sessionId) return;
+    const sessionId = principal.sessionId;
+    await this.db.transaction(async (tx) => {
+      await repo.deleteSession(tx, sessionId);
+      await recordAudit(tx, actor, { action: 'logout', entity: 'user', entityId: principal.userId });
+    });
+  }
+
+  async fromSessionCookie(cookie: string): Promise<Principal | null> {
+    const row = await repo.findSessionUser(this.db, sha256(cookie));
+    if (!row) return null;
+    if (Date.now() - row.lastSeenAt.getTime() > touchEveryMs) {
+      await repo.touchSession(this.db, row.sessionId, this.expiry());
+    }
+    return {
+      kind: 'user',
+      userId: row.userId,
+      username: row.username,
+      role: row.role,
+      sessionId: row.sessionId,
+      tokenId: null,
+    };
+  }
+
+  async fromBearer(token: string): Promise<Principal | null> {
+    if (token === this.embeddedProbeSecret) return { kind: 'probe', tokenId: null, name: 'embedded' };
+    const row = await repo.findTokenOwner(this.db, sha256(token));
+    if (!row) return null;
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > touchEveryMs) {
+      await repo.touchToken(this.db, row.tokenId);
+    }
+    if (row.scope === 'probe') return { kind: 'probe', tokenId: row.tokenId, name: row.name };
+    return {
+      kind: 'user',
+      userId: row.userId,
+      username: row.username,
+      role: row.role,
+      sessionId: null,
+      tokenId: row.tokenId,
+    };
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.config.sessionDays * 86_400_000);
+  }
+}

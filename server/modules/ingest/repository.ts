@@ -1,0 +1,83 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { checks, devices } from '../../db/schema/index.ts';
+
+export function runnableChecks(db: Db) {
+  return db
+    .select({
+      id: checks.id,
+      deviceId: checks.deviceId,
+      kind: checks.kind,
+      intervalS: checks.intervalS,
+      config: checks.config,
+      host: devices.host,
+    })
+    .from(checks)
+    .innerJoin(devices, eq(devices.id, checks.deviceId))
+    .where(eq(checks.enabled, true));
+}
+
+export function checksByIds(db: Db, ids: string[]) {
+  return db
+    .select({ id: checks.id, deviceId: checks.deviceId, kind: checks.kind })
+    .from(checks)
+    .where(inArray(checks.id, ids));
+}
+
+// Batched writes: one statement per table per batch, arrays bound as single parameters and
+// spread by unnest(). DESIGN.md has the measurements behind this shape.
+
+export async function insertCheckResults(
+  db: Db,
+  rows: { checkIds: string[]; deviceIds: string[]; statuses: string[]; durations: number[]; messages: string[]; ats: string[] },
+) {
+  await db.execute(sql`
+    insert into check_results (check_id, device_id, status, duration_ms, message, at)
+    select * from unnest(
+      ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.deviceIds)}::uuid[],
+      ${sql.param(rows.statuses)}::text[]::status[], ${sql.param(rows.durations)}::float8[]::real[],
+      ${sql.param(rows.messages)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])`);
+}
+
+export async function insertReadings(
+  db: Db,
+  rows: { deviceIds: string[]; names: string[]; values: number[]; ats: string[] },
+) {
+  await db.execute(sql`
+    insert into readings (device_id, name, value, at)
+    select * from unnest(
+      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.names)}::text[],
+      ${sql.param(rows.values)}::float8[], ${sql.param(rows.ats)}::text[]::timestamptz[])`);
+}
+
+/** Rows must be unique per (device, name): PostgreSQL refuses to upsert one row twice. */
+export async function upsertLatest(
+  db: Db,
+  rows: { deviceIds: string[]; names: string[]; checkIds: string[]; values: number[]; units: string[]; ats: string[] },
+) {
+  await db.execute(sql`
+    insert into readings_latest (device_id, name, check_id, value, unit, at)
+    select * from unnest(
+      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.names)}::text[],
+      ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.values)}::float8[],
+      ${sql.param(rows.units)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])
+    on conflict (device_id, name) do update
+      set check_id = excluded.check_id, value = excluded.value, unit = excluded.unit, at = excluded.at
+      where readings_latest.at <= excluded.at`);
+}
+
+/** Rows must be unique per check. A late, older result never overwrites a newer one. */
+export async function updateCheckStates(
+  db: Db,
+  rows: { ids: string[]; statuses: string[]; messages: string[]; durations: number[]; ats: string[] },
+) {
+  await db.execute(sql`
+    update checks c set
+      last_status = v.status::status, last_message = v.message,
+      last_duration_ms = v.duration, last_run_at = v.at
+    from unnest(
+      ${sql.param(rows.ids)}::uuid[], ${sql.param(rows.statuses)}::text[],
+      ${sql.param(rows.messages)}::text[], ${sql.param(rows.durations)}::float8[],
+      ${sql.param(rows.ats)}::text[]::timestamptz[]) as v(id, status, message, duration, at)
+    where c.id = v.id and (c.last_run_at is null or c.last_run_at <= v.at)`);
+}

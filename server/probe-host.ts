@@ -1,0 +1,34 @@
+import { probeKinds } from '../probes/registry.ts';
+import { Runner } from '../probes/runner.ts';
+import type { CheckResult, CheckSpec, ProbeTransport } from '../probes/types.ts';
+import type { App } from './app.ts';
+import type { Context } from './context.ts';
+
+/**
+ * The embedded probe's transport: the same /api/probe routes a remote probe calls, reached
+ * through app.inject() so results pass the same validation and ingest path with no socket.
+ */
+export function injectTransport(app: App, secret: string): ProbeTransport {
+  const headers = { authorization: `Bearer ${secret}` };
+  return {
+    async fetchChecks(): Promise<CheckSpec[]> {
+      const response = await app.inject({ method: 'GET', url: '/api/probe/checks', headers });
+      if (response.statusCode !== 200) throw new Error(`check list: HTTP ${response.statusCode} ${response.body}`);
+      return response.json<{ checks: CheckSpec[] }>().checks;
+    },
+    async postResults(results: CheckResult[]): Promise<void> {
+      const response = await app.inject({ method: 'POST', url: '/api/probe/results', headers, payload: { results } });
+      if (response.statusCode !== 200) throw new Error(`results: HTTP ${response.statusCode} ${response.body}`);
+    },
+  };
+}
+
+export async function startEmbeddedProbe(app: App, ctx: Context, secret: string): Promise<Runner> {
+  const runner = new Runner(injectTransport(app, secret), { kinds: probeKinds, logger: app.log.child({ component: 'probe' }) });
+  // Check edits reach the embedded probe at once rather than at its next periodic sync.
+  ctx.bus.subscribe((event) => {
+    if (event.type === 'changed' && (event.entity === 'check' || event.entity === 'device')) void runner.sync();
+  });
+  await runner.start();
+  return runner;
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, createContext, type App, type BuiltContext } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Database } from '../../server/db/client.ts';
+import { ensureAdmin } from '../../server/modules/users/service.ts';
+import { createTestDatabase, type Store } from './db.ts';
+
+export const adminPassword = 'correct-horse-battery';
+
+export interface TestApp {
+  app: App;
+  ctx: BuiltContext;
+  database: Database;
+  /** Cookie header of a logged-in session. */
+  login(username: string, password: string): Promise<string>;
+  admin: string;
+  /** Creates a user of the given role and returns its cookie header. */
+  userWithRole(role: 'junior' | 'engineer' | 'manager' | 'admin'): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(store: Store, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(store);
+  const config = loadConfig({
+    SUITEWATCH_WEB_DIR: mkdtempSync(join(tmpdir(), 'sw-web-')),
+    ...env,
+  });
+  const ctx = createContext(database, config);
+  await ctx.partitions.ensureAhead();
+  await ensureAdmin(ctx.db, adminPassword);
+  const app = await buildApp(ctx);
+  await app.ready();
+
+  async function login(username: string, password: string): Promise<string> {
+    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+    if (response.statusCode !== 200) throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
+    const cookie = response.cookies.find((c) => c.name === 'suitewatch_session');
+    if (!cookie) throw new Error('login set no session cookie');
+    return `suitewatch_session=${cookie.value}`;
+  }
+  const admin = await login('admin', adminPassword);
+  let users = 0;
+  return {
+    app,
+    ctx,
+    database,
+    login,
+    admin,
+    async userWithRole(role) {
+      users += 1;
+      const username = `${role}${users}`;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: { cookie: admin },
+        payload: { username, password: 'a-long-password', role },
+      });
+      if (response.statusCode !== 201) throw new Error(`create ${role}: ${response.body}`);
+      return login(username, 'a-long-password');
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

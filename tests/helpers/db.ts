@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { migrateDatabase, openPostgres, wrapPglite, type Database } from '../../server/db/client.ts';
+import { withDatabase } from './global-setup.ts';
+import { parts, type Part } from './system.ts';
+
+export type Store = 'pglite' | 'postgres';
+
+/** Every store the integration tests run on, with the system part each needs. */
+export const stores: Array<{ store: Store; needs: Part[] }> = [
+  { store: 'pglite', needs: [] },
+  { store: 'postgres', needs: [parts.postgres] },
+];
+
+let template: Promise<PGlite> | null = null;
+
+// A migrated PGlite is built once per worker and cloned per test: 0.5 s against 2.7 s.
+function pgliteTemplate(): Promise<PGlite> {
+  template ??= (async () => {
+    const pg = new PGlite();
+    await migrateDatabase(wrapPglite(pg));
+    return pg;
+  })();
+  return template;
+}
+
+export async function createTestDatabase(store: Store): Promise<Database> {
+  if (store === 'pglite') {
+    const clone = (await (await pgliteTemplate()).clone()) as PGlite;
+    return wrapPglite(clone);
+  }
+  const url = process.env.DATABASE_URL;
+  const name = inject('pgTemplate');
+  if (!url || !name) throw new Error('DATABASE_URL is not set');
+  const database = `sw_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${database} template ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const opened = await openPostgres(withDatabase(url, database), { max: 5 });
+  return {
+    ...opened,
+    async close() {
+      await opened.close();
+      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists ${database} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
