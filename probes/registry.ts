@@ -3,7 +3,7 @@ import type { ProbeKind } from './types.ts';
 
 /** One line per probe kind. */
 export const probeKinds: Record<string, ProbeKind> = {
-  [httpProbe.kind]: httpProbe as unknown as ProbeKind,
+  [httpProbe.kind]: httpProbe,
 };
 
 export const probeKindNames = Object.keys(probeKinds);

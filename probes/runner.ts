@@ -19,6 +19,10 @@ export interface RunnerOptions {
   bufferLimit?: number;
   /** How long stop() lets running checks finish before aborting them. */
   stopGraceMs?: number;
+  /** Spread the first runs over each check's interval (default true) so they do not all fire together. */
+  spreadFirstRuns?: boolean;
+  /** Checks added after start run within this many ms (default 1000). */
+  newCheckDelayMs?: number;
 }
 
 interface Scheduled {
@@ -62,7 +66,14 @@ export class Runner {
   private stopped = false;
   private resync = false;
   private started = false;
-  readonly stats: RunnerStats = { checks: 0, runs: 0, failures: 0, posted: 0, dropped: 0, pending: 0 };
+  readonly stats: RunnerStats = {
+    checks: 0,
+    runs: 0,
+    failures: 0,
+    posted: 0,
+    dropped: 0,
+    pending: 0,
+  };
   private readonly concurrency: number;
   private readonly batchSize: number;
   private readonly batchWaitMs: number;
@@ -111,7 +122,10 @@ export class Runner {
     try {
       specs = await this.transport.fetchChecks();
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not fetch the check list; keeping the current one');
+      this.options.logger.warn(
+        { err: error },
+        'could not fetch the check list; keeping the current one',
+      );
       return;
     }
     if (this.stopped) return;
@@ -128,7 +142,10 @@ export class Runner {
       this.scheduled.set(spec.id, entry);
       // At start-up, spread the checks over their interval so they do not all fire together;
       // a check added or changed later runs within a second so its user sees it at once.
-      const delay = first ? Math.random() * spec.intervalS * 1000 : Math.random() * 1000;
+      const delay =
+        first && (this.options.spreadFirstRuns ?? true)
+          ? Math.random() * spec.intervalS * 1000
+          : Math.random() * (this.options.newCheckDelayMs ?? 1000);
       this.schedule(entry, Date.now() + delay);
     }
     for (const entry of [...this.scheduled.values()]) {
@@ -252,10 +269,13 @@ export class Runner {
           'could not post results; will retry',
         );
         if (!this.stopped && !this.flushTimer) {
-          this.flushTimer = setTimeout(() => {
-            this.flushTimer = null;
-            void this.flush();
-          }, Math.max(this.batchWaitMs, 2000));
+          this.flushTimer = setTimeout(
+            () => {
+              this.flushTimer = null;
+              void this.flush();
+            },
+            Math.max(this.batchWaitMs, 2000),
+          );
         }
       })
       .finally(() => {
@@ -288,7 +308,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    if (typeof code === 'string' && !error.message.includes(code)) return `${code}: ${error.message}${cause}`;
+    if (typeof code === 'string' && !error.message.includes(code))
+      return `${code}: ${error.message}${cause}`;
     return `${error.message}${cause}`;
   }
   return String(error);

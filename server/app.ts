@@ -85,7 +85,11 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Suitewatch API', version: '0.1.0', description: 'Monitoring and helpdesk for post-production facilities.' },
+      info: {
+        title: 'Suitewatch API',
+        version: '0.1.0',
+        description: 'Monitoring and helpdesk for post-production facilities.',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -99,7 +103,11 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 
   app.addHook('onResponse', async (request, reply) => {
     ctx.metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
@@ -121,7 +129,11 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   const index = join(ctx.config.webDir, 'index.html');
   const hasDashboard = existsSync(index);
   if (hasDashboard) {
-    await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: ctx.config.webDir,
+      wildcard: false,
+      index: 'index.html',
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasDashboard) {

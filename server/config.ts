@@ -17,7 +17,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function int(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -51,7 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: bool(env, 'SUITEWATCH_COOKIE_SECURE', false),
     sessionDays: int(env, 'SUITEWATCH_SESSION_DAYS', 30, 1, 365),
     retentionDays: int(env, 'SUITEWATCH_RAW_RETENTION_DAYS', 14, 1, 3650),
-    webDir: resolve(env.SUITEWATCH_WEB_DIR?.trim() || new URL('../web/dist', import.meta.url).pathname),
+    webDir: resolve(
+      env.SUITEWATCH_WEB_DIR?.trim() || new URL('../web/dist', import.meta.url).pathname,
+    ),
     trapPort: int(env, 'SUITEWATCH_TRAP_PORT', 1162, 0, 65535),
   };
 }

@@ -85,7 +85,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       details = error.details;
     } else if ('validation' in error && error.validation) {
       statusCode = 400;
-      message = describeValidation(error.validation as AjvIssue[], error.validationContext ?? 'body');
+      message = describeValidation(error.validation, error.validationContext ?? 'body');
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
       statusCode = 400;
       message = `body is not valid JSON: ${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'it could not be parsed')}`;
@@ -98,7 +98,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       statusCode = 415;
       message = `body has unsupported content-type '${request.headers['content-type'] ?? ''}'; send application/json`;
-    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    } else if (
+      typeof error.statusCode === 'number' &&
+      error.statusCode >= 400 &&
+      error.statusCode < 500
+    ) {
       statusCode = error.statusCode;
       message = error.message;
     }
@@ -106,6 +110,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     else request.log.info({ statusCode, reason: message }, 'request rejected');
     void reply
       .status(statusCode)
-      .send({ statusCode, error: names[statusCode] ?? 'Internal Server Error', message, ...details });
+      .send({
+        statusCode,
+        error: names[statusCode] ?? 'Internal Server Error',
+        message,
+        ...details,
+      });
   });
 }

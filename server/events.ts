@@ -13,7 +13,11 @@ export type LiveEvent =
   | { type: 'device.status'; deviceId: string; status: Status; message: string; at: string }
   | { type: 'suite.health'; suiteId: string; health: Health }
   | { type: 'readings'; deviceIds: string[] }
-  | { type: 'changed'; entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user'; id: string };
+  | {
+      type: 'changed';
+      entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user';
+      id: string;
+    };
 
 export class EventBus {
   private readonly emitter = new EventEmitter();

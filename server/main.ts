@@ -20,17 +20,24 @@ function describeStore(config: Config): string {
 }
 
 function reason(error: unknown): string {
-  if (error instanceof AggregateError && error.errors[0] instanceof Error) return reason(error.errors[0]);
+  if (error instanceof AggregateError && error.errors[0] instanceof Error)
+    return reason(error.errors[0]);
   if (error instanceof Error) {
+    // drizzle wraps driver errors as "Failed query: …"; the driver's error says what went wrong.
+    if (error.cause !== undefined) return reason(error.cause);
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code} ${error.message}`
+      : error.message;
   }
   return String(error);
 }
 
 async function openDatabase(config: Config): Promise<Database> {
   process.stdout.write(`suitewatch: opening the ${describeStore(config)}…\n`);
-  const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
+  const database = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : await openPglite(config.dataDir);
   try {
     await database.db.execute(sql`select 1`);
     process.stdout.write('suitewatch: applying migrations…\n');
@@ -67,8 +74,10 @@ async function main() {
   } catch (error) {
     await database.close().catch(() => {});
     const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port`);
-    if (code === 'EACCES') fail(`no permission to listen on port ${config.port}; use a port above 1024`);
+    if (code === 'EADDRINUSE')
+      fail(`port ${config.port} is already in use; set PORT to another port`);
+    if (code === 'EACCES')
+      fail(`no permission to listen on port ${config.port}; use a port above 1024`);
     fail(`cannot listen on ${config.host}:${config.port}: ${reason(error)}`);
   }
 
@@ -105,7 +114,10 @@ async function main() {
     stopping = true;
     app.log.info({ signal }, 'stopping: probes first, then results, server and database');
     clearInterval(maintenance);
-    const deadline = setTimeout(() => fail('shutdown took longer than 20 s; exiting anyway'), 20_000);
+    const deadline = setTimeout(
+      () => fail('shutdown took longer than 20 s; exiting anyway'),
+      20_000,
+    );
     deadline.unref();
     try {
       await runner?.stop();

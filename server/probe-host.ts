@@ -13,21 +13,32 @@ export function injectTransport(app: App, secret: string): ProbeTransport {
   return {
     async fetchChecks(): Promise<CheckSpec[]> {
       const response = await app.inject({ method: 'GET', url: '/api/probe/checks', headers });
-      if (response.statusCode !== 200) throw new Error(`check list: HTTP ${response.statusCode} ${response.body}`);
+      if (response.statusCode !== 200)
+        throw new Error(`check list: HTTP ${response.statusCode} ${response.body}`);
       return response.json<{ checks: CheckSpec[] }>().checks;
     },
     async postResults(results: CheckResult[]): Promise<void> {
-      const response = await app.inject({ method: 'POST', url: '/api/probe/results', headers, payload: { results } });
-      if (response.statusCode !== 200) throw new Error(`results: HTTP ${response.statusCode} ${response.body}`);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/probe/results',
+        headers,
+        payload: { results },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`results: HTTP ${response.statusCode} ${response.body}`);
     },
   };
 }
 
 export async function startEmbeddedProbe(app: App, ctx: Context, secret: string): Promise<Runner> {
-  const runner = new Runner(injectTransport(app, secret), { kinds: probeKinds, logger: app.log.child({ component: 'probe' }) });
+  const runner = new Runner(injectTransport(app, secret), {
+    kinds: probeKinds,
+    logger: app.log.child({ component: 'probe' }),
+  });
   // Check edits reach the embedded probe at once rather than at its next periodic sync.
   ctx.bus.subscribe((event) => {
-    if (event.type === 'changed' && (event.entity === 'check' || event.entity === 'device')) void runner.sync();
+    if (event.type === 'changed' && (event.entity === 'check' || event.entity === 'device'))
+      void runner.sync();
   });
   await runner.start();
   return runner;

@@ -5,7 +5,10 @@ export const Timestamp = Type.String({ format: 'date-time' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 /** A plain `enum` schema: ajv then reports "must be one of: a, b, c" rather than an anyOf maze. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { default?: T[number]; description?: string } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

@@ -4,7 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { Invalid, describeValidation } from './errors.ts';
 
 function build(coerceTypes: boolean | 'array') {
-  const ajv = new Ajv({ coerceTypes, removeAdditional: false, useDefaults: true, allErrors: false, strict: false });
+  const ajv = new Ajv({
+    coerceTypes,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
   addFormats.default(ajv);
   return ajv;
 }

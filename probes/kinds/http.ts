@@ -7,7 +7,12 @@ const maxBodyBytes = 1024 * 1024;
 
 export const httpConfigSchema = Type.Object(
   {
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'http:// or https:// URL' }),
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 2000,
+      description: 'http:// or https:// URL',
+    }),
     method: Type.Optional(Type.Unsafe<'GET' | 'HEAD'>({ type: 'string', enum: ['GET', 'HEAD'] })),
     expectStatus: Type.Optional(
       Type.String({
@@ -18,7 +23,9 @@ export const httpConfigSchema = Type.Object(
     bodyContains: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
     warnLatencyMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
-    tlsVerify: Type.Optional(Type.Boolean({ description: 'Check the certificate chain (default true).' })),
+    tlsVerify: Type.Optional(
+      Type.Boolean({ description: 'Check the certificate chain (default true).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,7 +44,10 @@ export function statusMatches(code: number, spec: string): boolean {
   return parseStatusRanges(spec).some(([from, to]) => code >= from && code <= to);
 }
 
-function send(config: HttpConfig, context: ProbeContext): Promise<{ response: IncomingMessage; body: string }> {
+function send(
+  config: HttpConfig,
+  context: ProbeContext,
+): Promise<{ response: IncomingMessage; body: string }> {
   const url = new URL(config.url);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -59,7 +69,9 @@ function send(config: HttpConfig, context: ProbeContext): Promise<{ response: In
           if (size < maxBodyBytes) chunks.push(chunk);
           size += chunk.length;
         });
-        response.on('end', () => resolve({ response, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ response, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       },
     );

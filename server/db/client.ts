@@ -24,7 +24,10 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
  * `db.execute()` returns `{ rows }` on PGlite and an array on postgres.js; every raw query goes
  * through here so callers see one shape.
  */
-export async function query<T extends Record<string, unknown>>(db: Db, statement: SQL): Promise<T[]> {
+export async function query<T extends Record<string, unknown>>(
+  db: Db,
+  statement: SQL,
+): Promise<T[]> {
   const result: unknown = await db.execute(statement);
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;

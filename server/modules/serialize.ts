@@ -5,6 +5,7 @@ type Serialized<T> = {
 /** Dates become ISO strings, as the response schemas declare them. */
 export function serialize<T extends object>(row: T): Serialized<T> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value;
+  for (const [key, value] of Object.entries(row))
+    out[key] = value instanceof Date ? value.toISOString() : value;
   return out as Serialized<T>;
 }

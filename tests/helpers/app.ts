@@ -21,7 +21,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(store: Store, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  store: Store,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(store);
   const config = loadConfig({
     SUITEWATCH_WEB_DIR: mkdtempSync(join(tmpdir(), 'sw-web-')),
@@ -34,8 +37,13 @@ export async function createTestApp(store: Store, env: Record<string, string> = 
   await app.ready();
 
   async function login(username: string, password: string): Promise<string> {
-    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-    if (response.statusCode !== 200) throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password },
+    });
+    if (response.statusCode !== 200)
+      throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
     const cookie = response.cookies.find((c) => c.name === 'suitewatch_session');
     if (!cookie) throw new Error('login set no session cookie');
     return `suitewatch_session=${cookie.value}`;

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { migrateDatabase, openPostgres, wrapPglite, type Database } from '../../server/db/client.ts';
+import {
+  migrateDatabase,
+  openPostgres,
+  wrapPglite,
+  type Database,
+} from '../../server/db/client.ts';
 import { withDatabase } from './global-setup.ts';
 import { parts, type Part } from './system.ts';
 

@@ -22,15 +22,22 @@ function onPath(command: string): boolean {
 export const parts = {
   postgres: {
     name: 'PostgreSQL',
-    missing: () => (process.env.DATABASE_URL ? null : 'DATABASE_URL is not set (.ci/run starts a throwaway PostgreSQL)'),
+    missing: () =>
+      process.env.DATABASE_URL
+        ? null
+        : 'DATABASE_URL is not set (.ci/run starts a throwaway PostgreSQL)',
   },
   chromium: {
     name: 'Chromium',
-    missing: () => (existsSync('/usr/bin/chromium') ? null : '/usr/bin/chromium is not installed (apt-get install chromium)'),
+    missing: () =>
+      existsSync('/usr/bin/chromium')
+        ? null
+        : '/usr/bin/chromium is not installed (apt-get install chromium)',
   },
   promtool: {
     name: 'promtool',
-    missing: () => (onPath('promtool') ? null : 'promtool is not on PATH (apt-get install prometheus)'),
+    missing: () =>
+      onPath('promtool') ? null : 'promtool is not on PATH (apt-get install prometheus)',
   },
 } satisfies Record<string, Part>;
 
@@ -52,4 +59,3 @@ export function describeWith(needs: Part[], title: string, body: () => void): vo
     describe.skip(`${title} [skipped: ${missing.join('; ')}]`, body);
   }
 }
-

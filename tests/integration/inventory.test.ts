@@ -16,11 +16,21 @@ for (const { store, needs } of stores) {
     });
     afterAll(async () => t?.close());
 
-    const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, cookie = t.admin) =>
-      t.app.inject({ method, url, payload, headers: { cookie } });
+    const api = (
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+      url: string,
+      payload?: object,
+      cookie = t.admin,
+    ) => t.app.inject({ method, url, payload, headers: { cookie } });
 
     it('refuses every /api route without a session, but not login and health', async () => {
-      for (const url of ['/api/suites', '/api/devices', '/api/checks', '/api/sites', '/api/audit']) {
+      for (const url of [
+        '/api/suites',
+        '/api/devices',
+        '/api/checks',
+        '/api/sites',
+        '/api/audit',
+      ]) {
         const response = await t.app.inject({ method: 'GET', url });
         expect(response.statusCode, url).toBe(401);
         expect(response.json().message).toMatch(/log in/);
@@ -36,11 +46,19 @@ for (const { store, needs } of stores) {
       expect(site.statusCode).toBe(201);
       const room = await api('POST', '/api/rooms', { name: 'Floor 2', siteId: site.json().id });
       expect(room.statusCode).toBe(201);
-      const suite = await api('POST', '/api/suites', { name: 'Edit 1', roomId: room.json().id, kind: 'edit' });
+      const suite = await api('POST', '/api/suites', {
+        name: 'Edit 1',
+        roomId: room.json().id,
+        kind: 'edit',
+      });
       expect(suite.statusCode).toBe(201);
       expect(suite.json().health).toMatchObject({ status: 'unknown', deviceId: null });
 
-      const nas = await api('POST', '/api/devices', { name: 'NAS-01', kind: 'storage', host: '10.0.0.5' });
+      const nas = await api('POST', '/api/devices', {
+        name: 'NAS-01',
+        kind: 'storage',
+        host: '10.0.0.5',
+      });
       const ws = await api('POST', '/api/devices', {
         name: 'Edit1-WS',
         kind: 'workstation',
@@ -70,7 +88,9 @@ for (const { store, needs } of stores) {
 
     it('refuses a parent loop and a duplicate name with words that name the field', async () => {
       const a = (await api('POST', '/api/devices', { name: 'Core-SW', kind: 'switch' })).json();
-      const b = (await api('POST', '/api/devices', { name: 'Edge-SW', kind: 'switch', parentId: a.id })).json();
+      const b = (
+        await api('POST', '/api/devices', { name: 'Edge-SW', kind: 'switch', parentId: a.id })
+      ).json();
       const loop = await api('PATCH', `/api/devices/${a.id}`, { parentId: b.id });
       expect(loop.statusCode).toBe(400);
       expect(loop.json().message).toMatch(/^parentId: .*loop/);
@@ -82,7 +102,11 @@ for (const { store, needs } of stores) {
     it('derives device status and suite health from ingested results, and publishes after commit', async () => {
       const suite = (await api('POST', '/api/suites', { name: 'Grade 1', kind: 'grading' })).json();
       const dev = (
-        await api('POST', '/api/devices', { name: 'Grade1-Resolve', kind: 'workstation', suiteIds: [suite.id] })
+        await api('POST', '/api/devices', {
+          name: 'Grade1-Resolve',
+          kind: 'workstation',
+          suiteIds: [suite.id],
+        })
       ).json();
       const check = await api('POST', '/api/checks', {
         deviceId: dev.id,
@@ -95,7 +119,11 @@ for (const { store, needs } of stores) {
       expect(token.statusCode).toBe(201);
       const bearer = { authorization: `Bearer ${token.json().token}` };
 
-      const specs = await t.app.inject({ method: 'GET', url: '/api/probe/checks', headers: bearer });
+      const specs = await t.app.inject({
+        method: 'GET',
+        url: '/api/probe/checks',
+        headers: bearer,
+      });
       expect(specs.statusCode).toBe(200);
       expect(specs.json().checks.map((c: { id: string }) => c.id)).toContain(check.json().id);
 
@@ -165,8 +193,13 @@ for (const { store, needs } of stores) {
     });
 
     it('limits a probe token to fetching checks and posting results', async () => {
-      const token = (await api('POST', '/api/tokens', { name: 'probe-b', scope: 'probe' })).json().token as string;
-      const denied = await t.app.inject({ method: 'GET', url: '/api/devices', headers: { authorization: `Bearer ${token}` } });
+      const token = (await api('POST', '/api/tokens', { name: 'probe-b', scope: 'probe' })).json()
+        .token as string;
+      const denied = await t.app.inject({
+        method: 'GET',
+        url: '/api/devices',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().message).toMatch(/probe token may only/);
     });
@@ -184,10 +217,18 @@ for (const { store, needs } of stores) {
       const listed = await api('GET', '/api/tokens');
       expect(listed.body).not.toContain(token);
       expect(listed.body).not.toContain('token_hash');
-      const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(me.json()).toMatchObject({ username: 'admin', role: 'admin', kind: 'user' });
       await api('DELETE', `/api/tokens/${created.json().id}`);
-      const revoked = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      const revoked = await t.app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(revoked.statusCode).toBe(401);
     });
 
@@ -201,7 +242,10 @@ for (const { store, needs } of stores) {
       expect(created.statusCode).toBe(201);
       expect(created.body).not.toContain('jo-password-123');
       expect(created.body).not.toMatch(/hash/i);
-      const rows = await query<{ password_hash: string }>(t.ctx.db, sql`select password_hash from users where username = 'jo'`);
+      const rows = await query<{ password_hash: string }>(
+        t.ctx.db,
+        sql`select password_hash from users where username = 'jo'`,
+      );
       expect(rows[0]?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
       const users = await api('GET', '/api/users');
       expect(users.body).not.toMatch(/scrypt|password/i);
@@ -214,7 +258,11 @@ for (const { store, needs } of stores) {
       await api('PATCH', `/api/sites/${site.id}`, { notes: 'dock door code 1234' });
       await api('DELETE', `/api/sites/${site.id}`);
       const entries = (await api('GET', `/api/audit?entity=site&entityId=${site.id}`)).json();
-      expect(entries.map((e: { action: string }) => e.action)).toEqual(['delete', 'update', 'create']);
+      expect(entries.map((e: { action: string }) => e.action)).toEqual([
+        'delete',
+        'update',
+        'create',
+      ]);
       const update = entries[1];
       expect(update.actor).toBe('admin');
       expect(update.before).toMatchObject({ notes: '' });
@@ -224,14 +272,18 @@ for (const { store, needs } of stores) {
 
     it('lets a junior read but not change the inventory', async () => {
       const junior = await t.userWithRole('junior');
-      const device = (await api('POST', '/api/devices', { name: 'Dub-Stage-Mac', kind: 'workstation' })).json();
+      const device = (
+        await api('POST', '/api/devices', { name: 'Dub-Stage-Mac', kind: 'workstation' })
+      ).json();
       expect((await api('GET', '/api/devices', undefined, junior)).statusCode).toBe(200);
       const del = await api('DELETE', `/api/devices/${device.id}`, undefined, junior);
       expect(del.statusCode).toBe(403);
       expect(del.json().message).toMatch(/engineer or admin/);
       expect((await api('GET', `/api/devices/${device.id}`)).statusCode).toBe(200);
       const engineer = await t.userWithRole('engineer');
-      expect((await api('DELETE', `/api/devices/${device.id}`, undefined, engineer)).statusCode).toBe(200);
+      expect(
+        (await api('DELETE', `/api/devices/${device.id}`, undefined, engineer)).statusCode,
+      ).toBe(200);
       expect((await api('GET', `/api/devices/${device.id}`)).statusCode).toBe(404);
     });
 
@@ -246,7 +298,9 @@ for (const { store, needs } of stores) {
       expect(spec.statusCode).toBe(200);
       const doc = spec.json();
       expect(doc.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/devices/', '/api/devices/{id}', '/api/auth/login']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/devices/', '/api/devices/{id}', '/api/auth/login']),
+      );
       const ui = await t.app.inject({ method: 'GET', url: '/docs/' });
       expect(ui.statusCode).toBe(200);
     });

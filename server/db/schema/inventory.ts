@@ -57,7 +57,10 @@ export const suites = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('suites_name_key').on(sql`lower(${t.name})`), index('suites_room_idx').on(t.roomId)],
+  (t) => [
+    uniqueIndex('suites_name_key').on(sql`lower(${t.name})`),
+    index('suites_room_idx').on(t.roomId),
+  ],
 );
 
 export const devices = pgTable(

@@ -1,4 +1,13 @@
-import { bigserial, doublePrecision, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  doublePrecision,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { devices, checks } from './inventory.ts';
 import { statusEnum } from './enums.ts';
 

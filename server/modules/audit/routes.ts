@@ -31,7 +31,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
           {
             entity: Type.Optional(Type.String({ maxLength: 50 })),
             entityId: Type.Optional(Type.String({ maxLength: 100 })),
-            beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: entries older than this id' })),
+            beforeId: Type.Optional(
+              Type.Integer({ minimum: 1, description: 'Page: entries older than this id' }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
           { additionalProperties: false },

@@ -64,7 +64,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
 
   app.post(
     '/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 200: Ok, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 200: Ok, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await ctx.auth.logout(principalOf(request), actor(request));
       void reply.clearCookie(sessionCookie, { path: '/' });
@@ -74,7 +80,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], summary: 'Who is calling', response: { 200: Me, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is calling',
+        response: { 200: Me, ...errorResponses },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       return p.kind === 'user'

@@ -26,27 +26,40 @@ export class AuthService {
       ? !user.disabled && (await verifyPassword(password, user.passwordHash))
       : (await verifyPassword(password, await dummyHash), false);
     if (!user || !ok) {
-      await recordAudit(this.db, { id: user?.id ?? null, label: username.slice(0, 100), ip }, {
-        action: 'login.failed',
-        entity: 'user',
-        entityId: user?.id ?? null,
-      });
+      await recordAudit(
+        this.db,
+        { id: user?.id ?? null, label: username.slice(0, 100), ip },
+        {
+          action: 'login.failed',
+          entity: 'user',
+          entityId: user?.id ?? null,
+        },
+      );
       throw new Unauthorized('wrong username or password');
     }
     const token = newSecret('sws');
     const expiresAt = this.expiry();
     await this.db.transaction(async (tx) => {
       await repo.insertSession(tx, sha256(token), user.id, expiresAt);
-      await recordAudit(tx, { id: user.id, label: user.username, ip }, {
-        action: 'login',
-        entity: 'user',
-        entityId: user.id,
-      });
+      await recordAudit(
+        tx,
+        { id: user.id, label: user.username, ip },
+        {
+          action: 'login',
+          entity: 'user',
+          entityId: user.id,
+        },
+      );
     });
     return {
       token,
       expiresAt,
-      user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+      },
     };
   }
 
@@ -55,7 +68,11 @@ export class AuthService {
     const sessionId = principal.sessionId;
     await this.db.transaction(async (tx) => {
       await repo.deleteSession(tx, sessionId);
-      await recordAudit(tx, actor, { action: 'logout', entity: 'user', entityId: principal.userId });
+      await recordAudit(tx, actor, {
+        action: 'logout',
+        entity: 'user',
+        entityId: principal.userId,
+      });
     });
   }
 
@@ -76,7 +93,8 @@ export class AuthService {
   }
 
   async fromBearer(token: string): Promise<Principal | null> {
-    if (token === this.embeddedProbeSecret) return { kind: 'probe', tokenId: null, name: 'embedded' };
+    if (token === this.embeddedProbeSecret)
+      return { kind: 'probe', tokenId: null, name: 'embedded' };
     const row = await repo.findTokenOwner(this.db, sha256(token));
     if (!row) return null;
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > touchEveryMs) {

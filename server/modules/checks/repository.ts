@@ -17,14 +17,21 @@ export async function getCheck(db: Db, id: string) {
   return row;
 }
 
-export async function insertCheck(db: Db, values: CheckValues & Pick<CheckRow, 'deviceId' | 'kind' | 'intervalS' | 'config'>) {
+export async function insertCheck(
+  db: Db,
+  values: CheckValues & Pick<CheckRow, 'deviceId' | 'kind' | 'intervalS' | 'config'>,
+) {
   const [row] = await db.insert(checks).values(values).returning();
   if (!row) throw new Error('insert returned no row');
   return row;
 }
 
 export async function updateCheck(db: Db, id: string, values: CheckValues) {
-  const [row] = await db.update(checks).set({ ...values, updatedAt: new Date() }).where(eq(checks.id, id)).returning();
+  const [row] = await db
+    .update(checks)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(checks.id, id))
+    .returning();
   return row;
 }
 

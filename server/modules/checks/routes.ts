@@ -4,7 +4,15 @@ import { probeKindNames } from '../../../probes/registry.ts';
 import type { Context } from '../../context.ts';
 import { statuses } from '../../db/schema/index.ts';
 import { actor } from '../../plugins/auth.ts';
-import { errorResponses, IdParams, Nullable, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
+import {
+  errorResponses,
+  IdParams,
+  Nullable,
+  Ok,
+  StringEnum,
+  Timestamp,
+  Uuid,
+} from '../../schemas.ts';
 import { editors } from '../roles.ts';
 import * as service from './service.ts';
 
@@ -22,8 +30,14 @@ const Check = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-const IntervalS = Type.Integer({ minimum: 5, maximum: 86_400, description: 'Seconds between runs, 5 to 86400' });
-const Config = Type.Record(Type.String(), Type.Unknown(), { description: "The probe kind's settings, e.g. {url} for http" });
+const IntervalS = Type.Integer({
+  minimum: 5,
+  maximum: 86_400,
+  description: 'Seconds between runs, 5 to 86400',
+});
+const Config = Type.Record(Type.String(), Type.Unknown(), {
+  description: "The probe kind's settings, e.g. {url} for http",
+});
 const CreateCheck = Type.Object(
   {
     deviceId: Uuid,
@@ -35,7 +49,11 @@ const CreateCheck = Type.Object(
   { additionalProperties: false },
 );
 const UpdateCheck = Type.Object(
-  { intervalS: Type.Optional(IntervalS), config: Type.Optional(Config), enabled: Type.Optional(Type.Boolean()) },
+  {
+    intervalS: Type.Optional(IntervalS),
+    config: Type.Optional(Config),
+    enabled: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -46,29 +64,51 @@ export const checkRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
     {
       schema: {
         tags,
-        querystring: Type.Object({ deviceId: Type.Optional(Uuid) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { deviceId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Array(Check), ...errorResponses },
       },
     },
     async (request) => service.listChecks(ctx.db, request.query.deviceId),
   );
-  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Check, ...errorResponses } } }, async (request) =>
-    service.getCheck(ctx.db, request.params.id),
+  app.get(
+    '/:id',
+    { schema: { tags, params: IdParams, response: { 200: Check, ...errorResponses } } },
+    async (request) => service.getCheck(ctx.db, request.params.id),
   );
   app.post(
     '/',
-    { config: { roles: editors }, schema: { tags, body: CreateCheck, response: { 201: Check, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, body: CreateCheck, response: { 201: Check, ...errorResponses } },
+    },
     async (request, reply) =>
-      reply.status(201).send(await service.createCheck(ctx.db, ctx.bus, actor(request), request.body)),
+      reply
+        .status(201)
+        .send(await service.createCheck(ctx.db, ctx.bus, actor(request), request.body)),
   );
   app.patch(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, body: UpdateCheck, response: { 200: Check, ...errorResponses } } },
-    async (request) => service.updateCheck(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
+    {
+      config: { roles: editors },
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateCheck,
+        response: { 200: Check, ...errorResponses },
+      },
+    },
+    async (request) =>
+      service.updateCheck(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } },
+    },
     async (request) => {
       await service.deleteCheck(ctx.db, ctx.bus, actor(request), request.params.id);
       return { ok: true };

@@ -12,11 +12,15 @@ import * as repo from './repository.ts';
 
 function checkConfig(kind: string, config: unknown) {
   const probe = probeKinds[kind];
-  if (!probe) throw new Invalid(`kind: unknown check kind '${kind}'; known kinds: ${Object.keys(probeKinds).join(', ')}`);
+  if (!probe)
+    throw new Invalid(
+      `kind: unknown check kind '${kind}'; known kinds: ${Object.keys(probeKinds).join(', ')}`,
+    );
   assertValid(probe.configSchema, config, 'body.config');
 }
 
-export const listChecks = async (db: Db, deviceId?: string) => (await repo.listChecks(db, deviceId)).map(serialize);
+export const listChecks = async (db: Db, deviceId?: string) =>
+  (await repo.listChecks(db, deviceId)).map(serialize);
 
 export async function getCheck(db: Db, id: string) {
   const row = await repo.getCheck(db, id);
@@ -43,27 +47,51 @@ export async function createCheck(
   db: Db,
   bus: EventBus,
   actor: Actor,
-  input: { deviceId: string; kind: string; intervalS: number; config: Record<string, unknown>; enabled?: boolean },
+  input: {
+    deviceId: string;
+    kind: string;
+    intervalS: number;
+    config: Record<string, unknown>;
+    enabled?: boolean;
+  },
 ) {
   checkConfig(input.kind, input.config);
   try {
     return await change(db, bus, async (tx) => {
       const row = serialize(await repo.insertCheck(tx, input));
-      await recordAudit(tx, actor, { action: 'create', entity: 'check', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'check',
+        entityId: row.id,
+        after: row,
+      });
       return row;
     });
   } catch (error) {
-    if (isForeignKeyViolation(error)) throw new Invalid(`deviceId: no device with id ${input.deviceId}`);
+    if (isForeignKeyViolation(error))
+      throw new Invalid(`deviceId: no device with id ${input.deviceId}`);
     throw error;
   }
 }
 
-export async function updateCheck(db: Db, bus: EventBus, actor: Actor, id: string, input: repo.CheckValues) {
+export async function updateCheck(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  id: string,
+  input: repo.CheckValues,
+) {
   return change(db, bus, async (tx) => {
     const before = await getCheck(tx, id);
     if (input.config !== undefined) checkConfig(before.kind, input.config);
     const row = serialize((await repo.updateCheck(tx, id, input))!);
-    await recordAudit(tx, actor, { action: 'update', entity: 'check', entityId: id, before, after: row });
+    await recordAudit(tx, actor, {
+      action: 'update',
+      entity: 'check',
+      entityId: id,
+      before,
+      after: row,
+    });
     return row;
   });
 }

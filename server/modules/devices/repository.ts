@@ -1,29 +1,52 @@
 import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { devices, readingsLatest, suiteDevices, suites, type DeviceKind, type Status } from '../../db/schema/index.ts';
+import {
+  devices,
+  readingsLatest,
+  suiteDevices,
+  suites,
+  type DeviceKind,
+  type Status,
+} from '../../db/schema/index.ts';
 
 export type DeviceRow = typeof devices.$inferSelect;
 export type DeviceValues = Partial<
   Pick<DeviceRow, 'name' | 'kind' | 'host' | 'location' | 'rack' | 'serial' | 'notes' | 'parentId'>
 >;
 
-export function listDevices(db: Db, filter: { suiteId?: string; kind?: DeviceKind; status?: Status; q?: string }) {
+export function listDevices(
+  db: Db,
+  filter: { suiteId?: string; kind?: DeviceKind; status?: Status; q?: string },
+) {
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(devices.kind, filter.kind));
   if (filter.status) where.push(eq(devices.status, filter.status));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(devices.name, pattern), ilike(devices.host, pattern), ilike(devices.serial, pattern))!);
+    where.push(
+      or(
+        ilike(devices.name, pattern),
+        ilike(devices.host, pattern),
+        ilike(devices.serial, pattern),
+      )!,
+    );
   }
   if (filter.suiteId) {
     where.push(
       inArray(
         devices.id,
-        db.select({ id: suiteDevices.deviceId }).from(suiteDevices).where(eq(suiteDevices.suiteId, filter.suiteId)),
+        db
+          .select({ id: suiteDevices.deviceId })
+          .from(suiteDevices)
+          .where(eq(suiteDevices.suiteId, filter.suiteId)),
       ),
     );
   }
-  return db.select().from(devices).where(and(...where)).orderBy(asc(devices.name));
+  return db
+    .select()
+    .from(devices)
+    .where(and(...where))
+    .orderBy(asc(devices.name));
 }
 
 export async function getDevice(db: Db, id: string) {
@@ -32,18 +55,28 @@ export async function getDevice(db: Db, id: string) {
 }
 
 export async function parentOf(db: Db, id: string): Promise<string | null | undefined> {
-  const [row] = await db.select({ parentId: devices.parentId }).from(devices).where(eq(devices.id, id));
+  const [row] = await db
+    .select({ parentId: devices.parentId })
+    .from(devices)
+    .where(eq(devices.id, id));
   return row ? row.parentId : undefined;
 }
 
-export async function insertDevice(db: Db, values: DeviceValues & { name: string; kind: DeviceKind }) {
+export async function insertDevice(
+  db: Db,
+  values: DeviceValues & { name: string; kind: DeviceKind },
+) {
   const [row] = await db.insert(devices).values(values).returning();
   if (!row) throw new Error('insert returned no row');
   return row;
 }
 
 export async function updateDevice(db: Db, id: string, values: DeviceValues) {
-  const [row] = await db.update(devices).set({ ...values, updatedAt: new Date() }).where(eq(devices.id, id)).returning();
+  const [row] = await db
+    .update(devices)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(devices.id, id))
+    .returning();
   return row;
 }
 
@@ -51,7 +84,10 @@ export async function deleteDevice(db: Db, id: string) {
   await db.delete(devices).where(eq(devices.id, id));
 }
 
-export async function suiteIdsByDevice(db: Db, deviceIds: string[]): Promise<Map<string, string[]>> {
+export async function suiteIdsByDevice(
+  db: Db,
+  deviceIds: string[],
+): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(deviceIds.map((id) => [id, []]));
   if (deviceIds.length === 0) return map;
   const rows = await db
@@ -79,7 +115,13 @@ export async function existingSuiteIds(db: Db, ids: string[]): Promise<Set<strin
 
 export function latestReadings(db: Db, deviceId: string) {
   return db
-    .select({ name: readingsLatest.name, value: readingsLatest.value, unit: readingsLatest.unit, at: readingsLatest.at, checkId: readingsLatest.checkId })
+    .select({
+      name: readingsLatest.name,
+      value: readingsLatest.value,
+      unit: readingsLatest.unit,
+      at: readingsLatest.at,
+      checkId: readingsLatest.checkId,
+    })
     .from(readingsLatest)
     .where(eq(readingsLatest.deviceId, deviceId))
     .orderBy(asc(readingsLatest.name));

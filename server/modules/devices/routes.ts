@@ -3,7 +3,15 @@ import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
 import { deviceKinds, statuses } from '../../db/schema/index.ts';
 import { actor } from '../../plugins/auth.ts';
-import { errorResponses, IdParams, Nullable, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
+import {
+  errorResponses,
+  IdParams,
+  Nullable,
+  Ok,
+  StringEnum,
+  Timestamp,
+  Uuid,
+} from '../../schemas.ts';
 import { editors } from '../roles.ts';
 import * as service from './service.ts';
 
@@ -24,8 +32,16 @@ const Device = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-const Reading = Type.Object({ value: Type.Number(), unit: Type.String(), at: Timestamp, checkId: Nullable(Uuid) });
-const DeviceDetail = Type.Intersect([Device, Type.Object({ readings: Type.Record(Type.String(), Reading) })]);
+const Reading = Type.Object({
+  value: Type.Number(),
+  unit: Type.String(),
+  at: Timestamp,
+  checkId: Nullable(Uuid),
+});
+const DeviceDetail = Type.Intersect([
+  Device,
+  Type.Object({ readings: Type.Record(Type.String(), Reading) }),
+]);
 
 const text = (maxLength: number) => Type.String({ maxLength });
 const fields = {
@@ -53,7 +69,10 @@ const CreateDevice = Type.Object(
   },
   { additionalProperties: false },
 );
-const UpdateDevice = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
+const UpdateDevice = Type.Partial(Type.Object(fields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
   const tags = ['devices'];
@@ -67,7 +86,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
             suiteId: Type.Optional(Uuid),
             kind: Type.Optional(StringEnum(deviceKinds)),
             status: Type.Optional(StringEnum(statuses)),
-            q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name, host or serial' })),
+            q: Type.Optional(
+              Type.String({ maxLength: 100, description: 'Matches name, host or serial' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -78,23 +99,47 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
   );
   app.get(
     '/:id',
-    { schema: { tags, summary: 'A device with its latest readings', params: IdParams, response: { 200: DeviceDetail, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'A device with its latest readings',
+        params: IdParams,
+        response: { 200: DeviceDetail, ...errorResponses },
+      },
+    },
     async (request) => service.getDeviceDetail(ctx.db, request.params.id),
   );
   app.post(
     '/',
-    { config: { roles: editors }, schema: { tags, body: CreateDevice, response: { 201: Device, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, body: CreateDevice, response: { 201: Device, ...errorResponses } },
+    },
     async (request, reply) =>
-      reply.status(201).send(await service.createDevice(ctx.db, ctx.bus, actor(request), request.body)),
+      reply
+        .status(201)
+        .send(await service.createDevice(ctx.db, ctx.bus, actor(request), request.body)),
   );
   app.patch(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, body: UpdateDevice, response: { 200: Device, ...errorResponses } } },
-    async (request) => service.updateDevice(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
+    {
+      config: { roles: editors },
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateDevice,
+        response: { 200: Device, ...errorResponses },
+      },
+    },
+    async (request) =>
+      service.updateDevice(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } },
+    },
     async (request) => {
       await service.deleteDevice(ctx.db, ctx.bus, actor(request), request.params.id);
       return { ok: true };

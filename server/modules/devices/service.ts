@@ -17,17 +17,24 @@ async function mapped<T>(input: DeviceInput, work: () => Promise<T>): Promise<T>
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(`name: a device called '${input.name ?? ''}' already exists`);
+    if (isUniqueViolation(error))
+      throw new Conflict(`name: a device called '${input.name ?? ''}' already exists`);
     throw error;
   }
 }
 
 async function withSuites(db: Db, rows: repo.DeviceRow[]) {
-  const suites = await repo.suiteIdsByDevice(db, rows.map((r) => r.id));
+  const suites = await repo.suiteIdsByDevice(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => ({ ...serialize(row), suiteIds: suites.get(row.id) ?? [] }));
 }
 
-export async function listDevices(db: Db, filter: { suiteId?: string; kind?: DeviceKind; status?: Status; q?: string }) {
+export async function listDevices(
+  db: Db,
+  filter: { suiteId?: string; kind?: DeviceKind; status?: Status; q?: string },
+) {
   return withSuites(db, await repo.listDevices(db, filter));
 }
 
@@ -41,7 +48,10 @@ export async function getDevice(db: Db, id: string) {
 /** The device with its latest readings, name -> {value, unit, at}. */
 export async function getDeviceDetail(db: Db, id: string) {
   const device = await getDevice(db, id);
-  const readings: Record<string, { value: number; unit: string; at: string; checkId: string | null }> = {};
+  const readings: Record<
+    string,
+    { value: number; unit: string; at: string; checkId: string | null }
+  > = {};
   for (const r of await repo.latestReadings(db, id)) {
     readings[r.name] = { value: r.value, unit: r.unit, at: r.at.toISOString(), checkId: r.checkId };
   }
@@ -97,7 +107,13 @@ export async function createDevice(
   return device;
 }
 
-export async function updateDevice(db: Db, bus: EventBus, actor: Actor, id: string, input: DeviceInput) {
+export async function updateDevice(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  id: string,
+  input: DeviceInput,
+) {
   const { suiteIds, ...values } = input;
   let touchedSuites: string[] = [];
   const device = await mapped(input, () =>
@@ -108,7 +124,13 @@ export async function updateDevice(db: Db, bus: EventBus, actor: Actor, id: stri
       await setSuites(tx, id, suiteIds);
       const after = await getDevice(tx, id);
       touchedSuites = [...new Set([...before.suiteIds, ...after.suiteIds])];
-      await recordAudit(tx, actor, { action: 'update', entity: 'device', entityId: id, before, after });
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'device',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     }),
   );
@@ -121,7 +143,12 @@ export async function deleteDevice(db: Db, bus: EventBus, actor: Actor, id: stri
   const before = await db.transaction(async (tx) => {
     const found = await getDevice(tx, id);
     await repo.deleteDevice(tx, id);
-    await recordAudit(tx, actor, { action: 'delete', entity: 'device', entityId: id, before: found });
+    await recordAudit(tx, actor, {
+      action: 'delete',
+      entity: 'device',
+      entityId: id,
+      before: found,
+    });
     return found;
   });
   bus.publish({ type: 'changed', entity: 'device', id });

@@ -12,7 +12,11 @@ export function lockDevices(db: Db, ids: string[]) {
 
 export function enabledCheckStates(db: Db, deviceIds: string[]) {
   return db
-    .select({ deviceId: checks.deviceId, lastStatus: checks.lastStatus, lastMessage: checks.lastMessage })
+    .select({
+      deviceId: checks.deviceId,
+      lastStatus: checks.lastStatus,
+      lastMessage: checks.lastMessage,
+    })
     .from(checks)
     .where(and(inArray(checks.deviceId, deviceIds), eq(checks.enabled, true)));
 }

@@ -31,7 +31,12 @@ export interface MemberState {
  */
 export function suiteHealth(members: MemberState[]): Health {
   if (members.length === 0) {
-    return { status: 'unknown', deviceId: null, deviceName: null, message: 'no devices in this suite' };
+    return {
+      status: 'unknown',
+      deviceId: null,
+      deviceName: null,
+      message: 'no devices in this suite',
+    };
   }
   const worst = members.reduce((a, b) => {
     const diff = severity(b.status) - severity(a.status);
@@ -39,7 +44,12 @@ export function suiteHealth(members: MemberState[]): Health {
     return b.statusChangedAt < a.statusChangedAt ? b : a;
   });
   if (worst.status === 'ok') {
-    return { status: 'ok', deviceId: null, deviceName: null, message: `all ${members.length} devices ok` };
+    return {
+      status: 'ok',
+      deviceId: null,
+      deviceName: null,
+      message: `all ${members.length} devices ok`,
+    };
   }
   return {
     status: worst.status,

@@ -16,7 +16,11 @@ export interface StatusChange {
  * Re-derives each device's status from its checks inside the caller's transaction and writes
  * what changed. Returns the changes so the caller can publish them after commit.
  */
-export async function recomputeDevices(db: Db, deviceIds: string[], at = new Date()): Promise<StatusChange[]> {
+export async function recomputeDevices(
+  db: Db,
+  deviceIds: string[],
+  at = new Date(),
+): Promise<StatusChange[]> {
   if (deviceIds.length === 0) return [];
   const current = await repo.lockDevices(db, deviceIds);
   const states = await repo.enabledCheckStates(db, deviceIds);
@@ -24,7 +28,13 @@ export async function recomputeDevices(db: Db, deviceIds: string[], at = new Dat
   for (const device of current) {
     const next = deviceStatus(states.filter((s) => s.deviceId === device.id));
     if (next.status === device.status && next.message === device.statusMessage) continue;
-    const change = { deviceId: device.id, from: device.status, to: next.status, message: next.message, at };
+    const change = {
+      deviceId: device.id,
+      from: device.status,
+      to: next.status,
+      message: next.message,
+      at,
+    };
     await repo.setDeviceStatus(db, change);
     if (change.from !== change.to) changes.push(change);
   }
@@ -49,9 +59,21 @@ export async function publishStatusChanges(
   alsoSuites: string[] = [],
 ): Promise<void> {
   for (const c of changes) {
-    bus.publish({ type: 'device.status', deviceId: c.deviceId, status: c.to, message: c.message, at: c.at.toISOString() });
+    bus.publish({
+      type: 'device.status',
+      deviceId: c.deviceId,
+      status: c.to,
+      message: c.message,
+      at: c.at.toISOString(),
+    });
   }
-  const suiteIds = new Set([...alsoSuites, ...(await repo.suiteIdsOfDevices(db, changes.map((c) => c.deviceId)))]);
+  const suiteIds = new Set([
+    ...alsoSuites,
+    ...(await repo.suiteIdsOfDevices(
+      db,
+      changes.map((c) => c.deviceId),
+    )),
+  ]);
   const healths = await healthOfSuites(db, [...suiteIds]);
   for (const [suiteId, health] of healths) bus.publish({ type: 'suite.health', suiteId, health });
 }

@@ -29,7 +29,14 @@ export function checksByIds(db: Db, ids: string[]) {
 
 export async function insertCheckResults(
   db: Db,
-  rows: { checkIds: string[]; deviceIds: string[]; statuses: string[]; durations: number[]; messages: string[]; ats: string[] },
+  rows: {
+    checkIds: string[];
+    deviceIds: string[];
+    statuses: string[];
+    durations: number[];
+    messages: string[];
+    ats: string[];
+  },
 ) {
   await db.execute(sql`
     insert into check_results (check_id, device_id, status, duration_ms, message, at)
@@ -53,7 +60,14 @@ export async function insertReadings(
 /** Rows must be unique per (device, name): PostgreSQL refuses to upsert one row twice. */
 export async function upsertLatest(
   db: Db,
-  rows: { deviceIds: string[]; names: string[]; checkIds: string[]; values: number[]; units: string[]; ats: string[] },
+  rows: {
+    deviceIds: string[];
+    names: string[];
+    checkIds: string[];
+    values: number[];
+    units: string[];
+    ats: string[];
+  },
 ) {
   await db.execute(sql`
     insert into readings_latest (device_id, name, check_id, value, unit, at)
@@ -69,7 +83,13 @@ export async function upsertLatest(
 /** Rows must be unique per check. A late, older result never overwrites a newer one. */
 export async function updateCheckStates(
   db: Db,
-  rows: { ids: string[]; statuses: string[]; messages: string[]; durations: number[]; ats: string[] },
+  rows: {
+    ids: string[];
+    statuses: string[];
+    messages: string[];
+    durations: number[];
+    ats: string[];
+  },
 ) {
   await db.execute(sql`
     update checks c set

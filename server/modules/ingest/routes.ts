@@ -43,7 +43,11 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
     '/checks',
     {
       config: { auth: 'probe' },
-      schema: { tags, summary: 'The enabled checks a probe should run', response: { 200: Type.Object({ checks: Type.Array(CheckSpec) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'The enabled checks a probe should run',
+        response: { 200: Type.Object({ checks: Type.Array(CheckSpec) }), ...errorResponses },
+      },
     },
     async () => ({ checks: await checksForProbe(ctx) }),
   );
@@ -56,9 +60,16 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
       schema: {
         tags,
         summary: 'Post a batch of check results',
-        body: Type.Object({ results: Type.Array(Result, { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { results: Type.Array(Result, { minItems: 1, maxItems: 10_000 }) },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Object({ accepted: Type.Integer(), dropped: Type.Integer(), statusChanges: Type.Integer() }),
+          200: Type.Object({
+            accepted: Type.Integer(),
+            dropped: Type.Integer(),
+            statusChanges: Type.Integer(),
+          }),
           ...errorResponses,
         },
       },

@@ -27,7 +27,10 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
   const now = Date.now();
   const oldest = now - ctx.config.retentionDays * dayMs;
   const known = new Map(
-    (await repo.checksByIds(ctx.db, [...new Set(results.map((r) => r.checkId))])).map((c) => [c.id, c]),
+    (await repo.checksByIds(ctx.db, [...new Set(results.map((r) => r.checkId))])).map((c) => [
+      c.id,
+      c,
+    ]),
   );
 
   let dropped = 0;
@@ -46,14 +49,26 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
       dropped += 1;
       continue;
     }
-    kept.push({ ...result, at: new Date(atMs).toISOString(), atMs, deviceId: check.deviceId, kind: check.kind });
+    kept.push({
+      ...result,
+      at: new Date(atMs).toISOString(),
+      atMs,
+      deviceId: check.deviceId,
+      kind: check.kind,
+    });
   }
   if (kept.length === 0) return { accepted: 0, dropped, statusChanges: 0 };
 
   await ctx.partitions.ensureDays(new Set(kept.map((r) => dayStart(new Date(r.atMs)).getTime())));
 
   const readings = kept.flatMap((r) =>
-    r.readings.map((reading) => ({ ...reading, deviceId: r.deviceId, checkId: r.checkId, at: r.at, atMs: r.atMs })),
+    r.readings.map((reading) => ({
+      ...reading,
+      deviceId: r.deviceId,
+      checkId: r.checkId,
+      at: r.at,
+      atMs: r.atMs,
+    })),
   );
   const latestReadings = newestBy(readings, (r) => `${r.deviceId}\u0000${r.name}`);
   const latestResults = newestBy(kept, (r) => r.checkId);

@@ -6,7 +6,11 @@ export type RoomRow = typeof rooms.$inferSelect;
 export type RoomValues = Partial<Pick<RoomRow, 'name' | 'siteId' | 'notes'>>;
 
 export const listRooms = (db: Db, siteId?: string) =>
-  db.select().from(rooms).where(siteId ? eq(rooms.siteId, siteId) : undefined).orderBy(asc(rooms.name));
+  db
+    .select()
+    .from(rooms)
+    .where(siteId ? eq(rooms.siteId, siteId) : undefined)
+    .orderBy(asc(rooms.name));
 
 export async function getRoom(db: Db, id: string) {
   const [row] = await db.select().from(rooms).where(eq(rooms.id, id));
@@ -20,7 +24,11 @@ export async function insertRoom(db: Db, values: RoomValues & { name: string; si
 }
 
 export async function updateRoom(db: Db, id: string, values: RoomValues) {
-  const [row] = await db.update(rooms).set({ ...values, updatedAt: new Date() }).where(eq(rooms.id, id)).returning();
+  const [row] = await db
+    .update(rooms)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(rooms.id, id))
+    .returning();
   return row;
 }
 

@@ -23,7 +23,10 @@ const CreateRoom = Type.Object(
   { name: fields.name, siteId: fields.siteId, notes: Type.Optional(fields.notes) },
   { additionalProperties: false },
 );
-const UpdateRoom = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
+const UpdateRoom = Type.Partial(Type.Object(fields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 export const roomRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
   const tags = ['rooms'];
@@ -39,12 +42,17 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
     },
     async (request) => service.listRooms(ctx.db, request.query.siteId),
   );
-  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Room, ...errorResponses } } }, async (request) =>
-    service.getRoom(ctx.db, request.params.id),
+  app.get(
+    '/:id',
+    { schema: { tags, params: IdParams, response: { 200: Room, ...errorResponses } } },
+    async (request) => service.getRoom(ctx.db, request.params.id),
   );
   app.post(
     '/',
-    { config: { roles: editors }, schema: { tags, body: CreateRoom, response: { 201: Room, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, body: CreateRoom, response: { 201: Room, ...errorResponses } },
+    },
     async (request, reply) => {
       const room = await service.createRoom(ctx.db, actor(request), request.body);
       changed(room.id);
@@ -53,16 +61,32 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
   );
   app.patch(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, body: UpdateRoom, response: { 200: Room, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateRoom,
+        response: { 200: Room, ...errorResponses },
+      },
+    },
     async (request) => {
-      const room = await service.updateRoom(ctx.db, actor(request), request.params.id, request.body);
+      const room = await service.updateRoom(
+        ctx.db,
+        actor(request),
+        request.params.id,
+        request.body,
+      );
       changed(room.id);
       return room;
     },
   );
   app.delete(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } },
+    },
     async (request) => {
       await service.deleteRoom(ctx.db, actor(request), request.params.id);
       changed(request.params.id);

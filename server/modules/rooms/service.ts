@@ -10,13 +10,16 @@ async function mapped<T>(input: repo.RoomValues, work: () => Promise<T>): Promis
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(`name: this site already has a room called '${input.name ?? ''}'`);
-    if (isForeignKeyViolation(error)) throw new Invalid(`siteId: no site with id ${input.siteId ?? ''}`);
+    if (isUniqueViolation(error))
+      throw new Conflict(`name: this site already has a room called '${input.name ?? ''}'`);
+    if (isForeignKeyViolation(error))
+      throw new Invalid(`siteId: no site with id ${input.siteId ?? ''}`);
     throw error;
   }
 }
 
-export const listRooms = async (db: Db, siteId?: string) => (await repo.listRooms(db, siteId)).map(serialize);
+export const listRooms = async (db: Db, siteId?: string) =>
+  (await repo.listRooms(db, siteId)).map(serialize);
 
 export async function getRoom(db: Db, id: string) {
   const row = await repo.getRoom(db, id);
@@ -24,11 +27,20 @@ export async function getRoom(db: Db, id: string) {
   return serialize(row);
 }
 
-export function createRoom(db: Db, actor: Actor, input: { name: string; siteId: string; notes?: string }) {
+export function createRoom(
+  db: Db,
+  actor: Actor,
+  input: { name: string; siteId: string; notes?: string },
+) {
   return mapped(input, () =>
     db.transaction(async (tx) => {
       const row = serialize(await repo.insertRoom(tx, input));
-      await recordAudit(tx, actor, { action: 'create', entity: 'room', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'room',
+        entityId: row.id,
+        after: row,
+      });
       return row;
     }),
   );
@@ -39,7 +51,13 @@ export function updateRoom(db: Db, actor: Actor, id: string, input: repo.RoomVal
     db.transaction(async (tx) => {
       const before = await getRoom(tx, id);
       const row = serialize((await repo.updateRoom(tx, id, input))!);
-      await recordAudit(tx, actor, { action: 'update', entity: 'room', entityId: id, before, after: row });
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'room',
+        entityId: id,
+        before,
+        after: row,
+      });
       return row;
     }),
   );

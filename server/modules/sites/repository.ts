@@ -19,7 +19,11 @@ export async function insertSite(db: Db, values: SiteValues & { name: string }) 
 }
 
 export async function updateSite(db: Db, id: string, values: SiteValues) {
-  const [row] = await db.update(sites).set({ ...values, updatedAt: new Date() }).where(eq(sites.id, id)).returning();
+  const [row] = await db
+    .update(sites)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(sites.id, id))
+    .returning();
   return row;
 }
 

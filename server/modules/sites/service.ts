@@ -19,7 +19,8 @@ async function named<T>(name: string | undefined, work: () => Promise<T>): Promi
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(`name: a site called '${name ?? ''}' already exists`);
+    if (isUniqueViolation(error))
+      throw new Conflict(`name: a site called '${name ?? ''}' already exists`);
     throw error;
   }
 }
@@ -32,12 +33,21 @@ export async function getSite(db: Db, id: string) {
   return serialize(row);
 }
 
-export function createSite(db: Db, actor: Actor, input: { name: string; timezone?: string; notes?: string }) {
+export function createSite(
+  db: Db,
+  actor: Actor,
+  input: { name: string; timezone?: string; notes?: string },
+) {
   checkTimezone(input.timezone);
   return named(input.name, () =>
     db.transaction(async (tx) => {
       const row = serialize(await repo.insertSite(tx, input));
-      await recordAudit(tx, actor, { action: 'create', entity: 'site', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'site',
+        entityId: row.id,
+        after: row,
+      });
       return row;
     }),
   );
@@ -49,7 +59,13 @@ export function updateSite(db: Db, actor: Actor, id: string, input: repo.SiteVal
     db.transaction(async (tx) => {
       const before = await getSite(tx, id);
       const row = serialize((await repo.updateSite(tx, id, input))!);
-      await recordAudit(tx, actor, { action: 'update', entity: 'site', entityId: id, before, after: row });
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'site',
+        entityId: id,
+        before,
+        after: row,
+      });
       return row;
     }),
   );
@@ -63,7 +79,8 @@ export async function deleteSite(db: Db, actor: Actor, id: string) {
       await recordAudit(tx, actor, { action: 'delete', entity: 'site', entityId: id, before });
     });
   } catch (error) {
-    if (isForeignKeyViolation(error)) throw new Conflict('site still has rooms; move or delete them first');
+    if (isForeignKeyViolation(error))
+      throw new Conflict('site still has rooms; move or delete them first');
     throw error;
   }
 }

@@ -6,7 +6,11 @@ export type SuiteRow = typeof suites.$inferSelect;
 export type SuiteValues = Partial<Pick<SuiteRow, 'name' | 'roomId' | 'kind' | 'notes'>>;
 
 export const listSuites = (db: Db, roomId?: string) =>
-  db.select().from(suites).where(roomId ? eq(suites.roomId, roomId) : undefined).orderBy(asc(suites.name));
+  db
+    .select()
+    .from(suites)
+    .where(roomId ? eq(suites.roomId, roomId) : undefined)
+    .orderBy(asc(suites.name));
 
 export async function getSuite(db: Db, id: string) {
   const [row] = await db.select().from(suites).where(eq(suites.id, id));
@@ -20,7 +24,11 @@ export async function insertSuite(db: Db, values: SuiteValues & { name: string }
 }
 
 export async function updateSuite(db: Db, id: string, values: SuiteValues) {
-  const [row] = await db.update(suites).set({ ...values, updatedAt: new Date() }).where(eq(suites.id, id)).returning();
+  const [row] = await db
+    .update(suites)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(suites.id, id))
+    .returning();
   return row;
 }
 

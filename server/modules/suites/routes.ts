@@ -3,11 +3,29 @@ import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
 import { statuses } from '../../db/schema/index.ts';
 import { actor } from '../../plugins/auth.ts';
-import { errorResponses, IdParams, Nullable, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
+import {
+  errorResponses,
+  IdParams,
+  Nullable,
+  Ok,
+  StringEnum,
+  Timestamp,
+  Uuid,
+} from '../../schemas.ts';
 import { editors } from '../roles.ts';
 import * as service from './service.ts';
 
-export const suiteKinds = ['edit', 'grading', 'dubbing', 'mix', 'vfx', 'qc', 'mcr', 'machine-room', 'other'] as const;
+export const suiteKinds = [
+  'edit',
+  'grading',
+  'dubbing',
+  'mix',
+  'vfx',
+  'qc',
+  'mcr',
+  'machine-room',
+  'other',
+] as const;
 
 export const Health = Type.Object({
   status: StringEnum(statuses),
@@ -44,7 +62,10 @@ const CreateSuite = Type.Object(
   },
   { additionalProperties: false },
 );
-const UpdateSuite = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
+const UpdateSuite = Type.Partial(Type.Object(fields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 export const suiteRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
   const tags = ['suites'];
@@ -62,23 +83,47 @@ export const suiteRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
   );
   app.get(
     '/:id',
-    { schema: { tags, summary: 'A suite, its devices and its health', params: IdParams, response: { 200: Suite, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'A suite, its devices and its health',
+        params: IdParams,
+        response: { 200: Suite, ...errorResponses },
+      },
+    },
     async (request) => service.getSuite(ctx.db, request.params.id),
   );
   app.post(
     '/',
-    { config: { roles: editors }, schema: { tags, body: CreateSuite, response: { 201: Suite, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, body: CreateSuite, response: { 201: Suite, ...errorResponses } },
+    },
     async (request, reply) =>
-      reply.status(201).send(await service.createSuite(ctx.db, ctx.bus, actor(request), request.body)),
+      reply
+        .status(201)
+        .send(await service.createSuite(ctx.db, ctx.bus, actor(request), request.body)),
   );
   app.patch(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, body: UpdateSuite, response: { 200: Suite, ...errorResponses } } },
-    async (request) => service.updateSuite(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
+    {
+      config: { roles: editors },
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateSuite,
+        response: { 200: Suite, ...errorResponses },
+      },
+    },
+    async (request) =>
+      service.updateSuite(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: { roles: editors }, schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } } },
+    {
+      config: { roles: editors },
+      schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } },
+    },
     async (request) => {
       await service.deleteSuite(ctx.db, ctx.bus, actor(request), request.params.id);
       return { ok: true };

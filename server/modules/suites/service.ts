@@ -16,23 +16,34 @@ async function mapped<T>(input: SuiteInput, work: () => Promise<T>): Promise<T> 
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(`name: a suite called '${input.name ?? ''}' already exists`);
-    if (isForeignKeyViolation(error)) throw new Invalid(`roomId: no room with id ${input.roomId ?? ''}`);
+    if (isUniqueViolation(error))
+      throw new Conflict(`name: a suite called '${input.name ?? ''}' already exists`);
+    if (isForeignKeyViolation(error))
+      throw new Invalid(`roomId: no room with id ${input.roomId ?? ''}`);
     throw error;
   }
 }
 
 async function withDetails(db: Db, rows: repo.SuiteRow[]) {
   const ids = rows.map((r) => r.id);
-  const [members, health] = await Promise.all([repo.deviceIdsBySuite(db, ids), healthOfSuites(db, ids)]);
+  const [members, health] = await Promise.all([
+    repo.deviceIdsBySuite(db, ids),
+    healthOfSuites(db, ids),
+  ]);
   return rows.map((row) => ({
     ...serialize(row),
     deviceIds: members.get(row.id) ?? [],
-    health: health.get(row.id) ?? { status: 'unknown' as const, deviceId: null, deviceName: null, message: '' },
+    health: health.get(row.id) ?? {
+      status: 'unknown' as const,
+      deviceId: null,
+      deviceName: null,
+      message: '',
+    },
   }));
 }
 
-export const listSuites = async (db: Db, roomId?: string) => withDetails(db, await repo.listSuites(db, roomId));
+export const listSuites = async (db: Db, roomId?: string) =>
+  withDetails(db, await repo.listSuites(db, roomId));
 
 export async function getSuite(db: Db, id: string) {
   const row = await repo.getSuite(db, id);
@@ -46,11 +57,17 @@ async function setDevices(db: Db, suiteId: string, deviceIds: string[] | undefin
   const unique = [...new Set(deviceIds)];
   const found = await repo.existingDeviceIds(db, unique);
   const missing = unique.findIndex((id) => !found.has(id));
-  if (missing >= 0) throw new Invalid(`deviceIds[${missing}]: no device with id ${unique[missing]}`);
+  if (missing >= 0)
+    throw new Invalid(`deviceIds[${missing}]: no device with id ${unique[missing]}`);
   await repo.replaceSuiteDevices(db, suiteId, unique);
 }
 
-export async function createSuite(db: Db, bus: EventBus, actor: Actor, input: SuiteInput & { name: string }) {
+export async function createSuite(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  input: SuiteInput & { name: string },
+) {
   const { deviceIds, ...values } = input;
   const suite = await mapped(input, () =>
     db.transaction(async (tx) => {
@@ -66,7 +83,13 @@ export async function createSuite(db: Db, bus: EventBus, actor: Actor, input: Su
   return suite;
 }
 
-export async function updateSuite(db: Db, bus: EventBus, actor: Actor, id: string, input: SuiteInput) {
+export async function updateSuite(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  id: string,
+  input: SuiteInput,
+) {
   const { deviceIds, ...values } = input;
   const suite = await mapped(input, () =>
     db.transaction(async (tx) => {
@@ -74,7 +97,13 @@ export async function updateSuite(db: Db, bus: EventBus, actor: Actor, id: strin
       if (Object.keys(values).length > 0) await repo.updateSuite(tx, id, values);
       await setDevices(tx, id, deviceIds);
       const after = await getSuite(tx, id);
-      await recordAudit(tx, actor, { action: 'update', entity: 'suite', entityId: id, before, after });
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'suite',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     }),
   );

@@ -18,7 +18,14 @@ export type TokenRow = Awaited<ReturnType<typeof listTokens>>[number];
 
 export async function insertToken(
   db: Db,
-  values: { name: string; tokenHash: string; prefix: string; scope: TokenScope; userId: string; expiresAt: Date | null },
+  values: {
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    scope: TokenScope;
+    userId: string;
+    expiresAt: Date | null;
+  },
 ) {
   const [row] = await db.insert(apiTokens).values(values).returning(publicColumns);
   if (!row) throw new Error('insert returned no row');

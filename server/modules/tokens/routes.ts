@@ -9,7 +9,9 @@ import * as service from './service.ts';
 const Token = Type.Object({
   id: Uuid,
   name: Type.String(),
-  prefix: Type.String({ description: 'The first characters, to recognise a token without showing it.' }),
+  prefix: Type.String({
+    description: 'The first characters, to recognise a token without showing it.',
+  }),
   scope: StringEnum(tokenScopes),
   userId: Uuid,
   createdAt: Timestamp,
@@ -46,16 +48,32 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
     async (request, reply) =>
       reply
         .status(201)
-        .send(await service.createToken(ctx.db, principalOf(request), actor(request), request.body)),
+        .send(
+          await service.createToken(ctx.db, principalOf(request), actor(request), request.body),
+        ),
   );
   app.get(
     '/',
-    { schema: { tags, summary: 'Your tokens (all tokens for an admin)', response: { 200: Type.Array(Token), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your tokens (all tokens for an admin)',
+        response: { 200: Type.Array(Token), ...errorResponses },
+      },
+    },
     async (request) => service.listTokens(ctx.db, principalOf(request)),
   );
   app.delete(
     '/:id',
-    { schema: { tags, summary: 'Revoke a token', params: IdParams, response: { 200: Token, ...errorResponses } } },
-    async (request) => service.revokeToken(ctx.db, principalOf(request), actor(request), request.params.id),
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a token',
+        params: IdParams,
+        response: { 200: Token, ...errorResponses },
+      },
+    },
+    async (request) =>
+      service.revokeToken(ctx.db, principalOf(request), actor(request), request.params.id),
   );
 };

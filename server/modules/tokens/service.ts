@@ -33,7 +33,9 @@ export async function createToken(
     throw new Forbidden('scope: probe tokens need the engineer or admin role');
   }
   const token = newSecret(input.scope === 'probe' ? 'swp' : 'swt');
-  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = input.expiresInDays
+    ? new Date(Date.now() + input.expiresInDays * 86_400_000)
+    : null;
   return db.transaction(async (tx) => {
     const row = await repo.insertToken(tx, {
       name: input.name,
@@ -43,7 +45,12 @@ export async function createToken(
       userId: user.userId,
       expiresAt,
     });
-    await recordAudit(tx, actor, { action: 'create', entity: 'token', entityId: row.id, after: toToken(row) });
+    await recordAudit(tx, actor, {
+      action: 'create',
+      entity: 'token',
+      entityId: row.id,
+      after: toToken(row),
+    });
     return { ...toToken(row), token };
   });
 }
@@ -61,7 +68,13 @@ export async function revokeToken(db: Db, principal: Principal, actor: Actor, id
       throw new NotFound(`token ${id} does not exist`);
     }
     const row = (await repo.revokeToken(tx, id)) ?? before;
-    await recordAudit(tx, actor, { action: 'revoke', entity: 'token', entityId: id, before: toToken(before), after: toToken(row) });
+    await recordAudit(tx, actor, {
+      action: 'revoke',
+      entity: 'token',
+      entityId: id,
+      before: toToken(before),
+      after: toToken(row),
+    });
     return toToken(row);
   });
 }

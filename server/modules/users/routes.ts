@@ -10,14 +10,25 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
   const tags = ['users'];
   app.get(
     '/',
-    { schema: { tags, summary: 'List users (for pickers)', response: { 200: Type.Array(User), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'List users (for pickers)',
+        response: { 200: Type.Array(User), ...errorResponses },
+      },
+    },
     async () => service.listUsers(ctx.db),
   );
   app.post(
     '/',
     {
       config: { roles: ['admin'] },
-      schema: { tags, summary: 'Create a user (admin)', body: CreateUser, response: { 201: User, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a user (admin)',
+        body: CreateUser,
+        response: { 201: User, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const user = await service.createUser(ctx.db, actor(request), request.body);

@@ -12,7 +12,11 @@ export const User = Type.Object({
   createdAt: Timestamp,
 });
 
-const Password = Type.String({ minLength: 10, maxLength: 1000, description: 'At least 10 characters.' });
+const Password = Type.String({
+  minLength: 10,
+  maxLength: 1000,
+  description: 'At least 10 characters.',
+});
 
 export const CreateUser = Type.Object(
   {

@@ -53,11 +53,17 @@ export async function createUser(
         passwordHash,
         role: input.role,
       });
-      await recordAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after: toUser(row) });
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'user',
+        entityId: row.id,
+        after: toUser(row),
+      });
       return toUser(row);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(`username: '${input.username}' is already taken`);
+    if (isUniqueViolation(error))
+      throw new Conflict(`username: '${input.username}' is already taken`);
     throw error;
   }
 }
@@ -94,7 +100,13 @@ export async function updateUser(
     });
     if (!row) throw new NotFound(`user ${id} does not exist`);
     const after = { ...toUser(row), ...(passwordHash ? { password: 'changed' } : {}) };
-    await recordAudit(tx, actor, { action: 'update', entity: 'user', entityId: id, before: toUser(before), after });
+    await recordAudit(tx, actor, {
+      action: 'update',
+      entity: 'user',
+      entityId: id,
+      before: toUser(before),
+      after,
+    });
     return toUser(row);
   });
 }
