@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Context } from './context.ts';
@@ -112,6 +113,9 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
     );
   });
 
+  // Before auth: its onRequest hook marks upgrade requests so that a refused upgrade's socket is
+  // destroyed; registered after auth, a 401 would leave the socket open and stall close().
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(authPlugin, { auth: ctx.auth });
   await app.register(opsRoutes, { ctx });
   await app.register(authRoutes, { prefix: '/api/auth', ctx });
@@ -129,15 +133,15 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   const index = join(ctx.config.webDir, 'index.html');
   const hasDashboard = existsSync(index);
   if (hasDashboard) {
-    await app.register(fastifyStatic, {
-      root: ctx.config.webDir,
-      wildcard: false,
-      index: 'index.html',
-    });
+    // wildcard (the default) serves files as they are now, so a rebuilt dashboard needs no restart.
+    await app.register(fastifyStatic, { root: ctx.config.webDir, index: 'index.html' });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasDashboard) {
-      throw new NotFound(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+    const path = request.url.split('?')[0] ?? '';
+    // A missing script or stylesheet is a 404, not the page: a stale build fails loudly.
+    const isFile = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
+    if (path.startsWith('/api/') || request.method !== 'GET' || !hasDashboard || isFile) {
+      throw new NotFound(`no route ${request.method} ${path}`);
     }
     // The dashboard routes in the browser: any other GET gets its page.
     return reply.sendFile('index.html');

@@ -108,13 +108,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ statusCode, reason: message }, 'request rejected');
-    void reply
-      .status(statusCode)
-      .send({
-        statusCode,
-        error: names[statusCode] ?? 'Internal Server Error',
-        message,
-        ...details,
-      });
+    void reply.status(statusCode).send({
+      statusCode,
+      error: names[statusCode] ?? 'Internal Server Error',
+      message,
+      ...details,
+    });
   });
 }

@@ -1,23 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Status } from './db/schema/index.ts';
+import type { LiveEvent } from './live-events.ts';
 
-export interface Health {
-  status: Status;
-  deviceId: string | null;
-  deviceName: string | null;
-  message: string;
-}
-
-/** What the dashboard hears. Every event describes state that is already committed. */
-export type LiveEvent =
-  | { type: 'device.status'; deviceId: string; status: Status; message: string; at: string }
-  | { type: 'suite.health'; suiteId: string; health: Health }
-  | { type: 'readings'; deviceIds: string[] }
-  | {
-      type: 'changed';
-      entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user';
-      id: string;
-    };
+export type { Health, LiveEvent } from './live-events.ts';
 
 export class EventBus {
   private readonly emitter = new EventEmitter();

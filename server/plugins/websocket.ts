@@ -1,7 +1,7 @@
-import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.ts';
+import type { LiveEvent } from '../events.ts';
 
 const pingEveryMs = 25_000;
 
@@ -10,7 +10,6 @@ const pingEveryMs = 25_000;
  * carry ids and new state; a client that reconnects reloads its snapshot over REST.
  */
 export async function websocketRoutes(app: FastifyInstance, { ctx }: { ctx: Context }) {
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const clients = new Set<WebSocket>();
   const unsubscribe = ctx.bus.subscribe((event) => {
     const data = JSON.stringify(event);
@@ -33,7 +32,8 @@ export async function websocketRoutes(app: FastifyInstance, { ctx }: { ctx: Cont
   app.get('/api/ws', { websocket: true, schema: { hide: true } }, (socket) => {
     clients.add(socket);
     ctx.metrics.websocketClients.set(clients.size);
-    socket.send(JSON.stringify({ type: 'hello' }));
+    const hello: LiveEvent = { type: 'hello' };
+    socket.send(JSON.stringify(hello));
     socket.on('close', () => {
       clients.delete(socket);
       ctx.metrics.websocketClients.set(clients.size);

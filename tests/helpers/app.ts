@@ -74,3 +74,44 @@ export async function createTestApp(
     },
   };
 }
+
+/** Creates a device with one HTTP check (to a port nothing listens on) as admin. */
+export async function seedDeviceWithCheck(
+  t: TestApp,
+  device: { name: string; kind: string; suiteIds?: string[] },
+  intervalS = 30,
+): Promise<{ device: { id: string }; check: { id: string } }> {
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/devices',
+    headers: { cookie: t.admin },
+    payload: device,
+  });
+  const check = await t.app.inject({
+    method: 'POST',
+    url: '/api/checks',
+    headers: { cookie: t.admin },
+    payload: {
+      deviceId: created.json().id,
+      kind: 'http',
+      intervalS,
+      config: { url: 'http://127.0.0.1:9/' },
+    },
+  });
+  return { device: created.json(), check: check.json() };
+}
+
+/** Posts one result for a check as the embedded probe does. */
+export async function postResult(t: TestApp, checkId: string, status: string, message: string) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/probe/results',
+    headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
+    payload: {
+      results: [
+        { checkId, status, message, durationMs: 2, at: new Date().toISOString(), readings: [] },
+      ],
+    },
+  });
+  if (response.statusCode !== 200) throw new Error(`results: ${response.body}`);
+}

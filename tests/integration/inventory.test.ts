@@ -166,7 +166,7 @@ for (const { store, needs } of stores) {
         status: 'critical',
         deviceId: dev.id,
         deviceName: 'Grade1-Resolve',
-        message: 'Grade1-Resolve: ECONNREFUSED',
+        message: 'ECONNREFUSED',
       });
       expect(events).toContainEqual(
         expect.objectContaining({ type: 'device.status', deviceId: dev.id, status: 'critical' }),

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, postResult, seedDeviceWithCheck, type TestApp } from '../helpers/app.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 
 describeWith([parts.promtool], '/metrics', () => {
@@ -8,44 +8,8 @@ describeWith([parts.promtool], '/metrics', () => {
   beforeAll(async () => {
     t = await createTestApp('pglite');
     // Exercise every family so that each has samples to check.
-    const device = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/devices',
-        headers: { cookie: t.admin },
-        payload: { name: 'M1', kind: 'display' },
-      })
-    ).json();
-    const check = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/checks',
-        headers: { cookie: t.admin },
-        payload: {
-          deviceId: device.id,
-          kind: 'http',
-          intervalS: 10,
-          config: { url: 'http://127.0.0.1:9/' },
-        },
-      })
-    ).json();
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/probe/results',
-      headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
-      payload: {
-        results: [
-          {
-            checkId: check.id,
-            status: 'critical',
-            message: 'refused',
-            durationMs: 2,
-            at: new Date().toISOString(),
-            readings: [],
-          },
-        ],
-      },
-    });
+    const { check } = await seedDeviceWithCheck(t, { name: 'M1', kind: 'display' }, 10);
+    await postResult(t, check.id, 'critical', 'refused');
   });
   afterAll(async () => t?.close());
 

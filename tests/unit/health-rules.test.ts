@@ -51,7 +51,7 @@ describe('suite health', () => {
       status: 'critical',
       deviceId: 'id-NEXIS',
       deviceName: 'NEXIS',
-      message: 'NEXIS: ECONNREFUSED',
+      message: 'ECONNREFUSED',
     });
   });
 

@@ -55,6 +55,6 @@ export function suiteHealth(members: MemberState[]): Health {
     status: worst.status,
     deviceId: worst.id,
     deviceName: worst.name,
-    message: worst.statusMessage ? `${worst.name}: ${worst.statusMessage}` : worst.name,
+    message: worst.statusMessage,
   };
 }

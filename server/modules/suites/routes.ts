@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
-import { statuses } from '../../db/schema/index.ts';
+import { statuses, suiteKinds } from '../../db/schema/index.ts';
 import { actor } from '../../plugins/auth.ts';
 import {
   errorResponses,
@@ -14,18 +14,6 @@ import {
 } from '../../schemas.ts';
 import { editors } from '../roles.ts';
 import * as service from './service.ts';
-
-export const suiteKinds = [
-  'edit',
-  'grading',
-  'dubbing',
-  'mix',
-  'vfx',
-  'qc',
-  'mcr',
-  'machine-room',
-  'other',
-] as const;
 
 export const Health = Type.Object({
   status: StringEnum(statuses),
