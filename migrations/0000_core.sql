@@ -69,13 +69,13 @@ CREATE TABLE "suites" (
 );
 --> statement-breakpoint
 CREATE TABLE "readings_latest" (
-	"device_id" uuid NOT NULL,
+	"check_id" uuid NOT NULL,
 	"name" text NOT NULL,
-	"check_id" uuid,
+	"device_id" uuid NOT NULL,
 	"value" double precision NOT NULL,
 	"unit" text DEFAULT '' NOT NULL,
 	"at" timestamp with time zone NOT NULL,
-	CONSTRAINT "readings_latest_device_id_name_pk" PRIMARY KEY("device_id","name")
+	CONSTRAINT "readings_latest_check_id_name_pk" PRIMARY KEY("check_id","name")
 );
 --> statement-breakpoint
 CREATE TABLE "status_events" (
@@ -139,8 +139,8 @@ ALTER TABLE "rooms" ADD CONSTRAINT "rooms_site_id_sites_id_fk" FOREIGN KEY ("sit
 ALTER TABLE "suite_devices" ADD CONSTRAINT "suite_devices_suite_id_suites_id_fk" FOREIGN KEY ("suite_id") REFERENCES "public"."suites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "suite_devices" ADD CONSTRAINT "suite_devices_device_id_devices_id_fk" FOREIGN KEY ("device_id") REFERENCES "public"."devices"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "suites" ADD CONSTRAINT "suites_room_id_rooms_id_fk" FOREIGN KEY ("room_id") REFERENCES "public"."rooms"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "readings_latest" ADD CONSTRAINT "readings_latest_check_id_checks_id_fk" FOREIGN KEY ("check_id") REFERENCES "public"."checks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "readings_latest" ADD CONSTRAINT "readings_latest_device_id_devices_id_fk" FOREIGN KEY ("device_id") REFERENCES "public"."devices"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "readings_latest" ADD CONSTRAINT "readings_latest_check_id_checks_id_fk" FOREIGN KEY ("check_id") REFERENCES "public"."checks"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "status_events" ADD CONSTRAINT "status_events_device_id_devices_id_fk" FOREIGN KEY ("device_id") REFERENCES "public"."devices"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -154,6 +154,7 @@ CREATE UNIQUE INDEX "sites_name_key" ON "sites" USING btree (lower("name"));--> 
 CREATE INDEX "suite_devices_device_idx" ON "suite_devices" USING btree ("device_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "suites_name_key" ON "suites" USING btree (lower("name"));--> statement-breakpoint
 CREATE INDEX "suites_room_idx" ON "suites" USING btree ("room_id");--> statement-breakpoint
+CREATE INDEX "readings_latest_device_idx" ON "readings_latest" USING btree ("device_id");--> statement-breakpoint
 CREATE INDEX "status_events_device_at_idx" ON "status_events" USING btree ("device_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_tokens_hash_key" ON "api_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id");--> statement-breakpoint

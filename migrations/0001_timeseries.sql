@@ -4,6 +4,7 @@
 -- ages out with its partitions.
 CREATE TABLE "readings" (
 	"device_id" uuid NOT NULL,
+	"check_id" uuid NOT NULL,
 	"name" text NOT NULL,
 	"value" double precision NOT NULL,
 	"at" timestamp with time zone NOT NULL

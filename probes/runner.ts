@@ -1,4 +1,12 @@
-import type { CheckResult, CheckSpec, ProbeKind, ProbeTransport, Status } from './types.ts';
+import {
+  BatchRejected,
+  maxMessageLength,
+  type CheckResult,
+  type CheckSpec,
+  type ProbeKind,
+  type ProbeTransport,
+  type Status,
+} from './types.ts';
 
 export interface RunnerLogger {
   info(obj: object, msg: string): void;
@@ -230,6 +238,7 @@ export class Runner {
     }
     this.stats.runs += 1;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    if (message.length > maxMessageLength) message = `${message.slice(0, maxMessageLength - 1)}…`;
     this.enqueue({ checkId: spec.id, status, message, readings, durationMs, at: at.toISOString() });
   }
 
@@ -250,41 +259,58 @@ export class Runner {
     }
   }
 
-  /** Posts what is pending; on failure the results stay queued for the next flush. */
+  /**
+   * Posts what is pending, a batch at a time. A batch the server could not take for now stays
+   * queued for the next flush; one it refused for its content is dropped and counted.
+   */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.batchSize);
+    let retry = false;
     this.flushing = this.transport
       .postResults(batch)
       .then(() => {
         this.stats.posted += batch.length;
       })
       .catch((error: unknown) => {
+        if (error instanceof BatchRejected) {
+          this.stats.dropped += batch.length;
+          this.options.logger.warn(
+            { err: error, dropped: batch.length },
+            'server refused a batch of results; dropped it',
+          );
+          return;
+        }
         this.pending.unshift(...batch);
+        retry = true;
         this.options.logger.warn(
           { err: error, pending: this.pending.length },
           'could not post results; will retry',
         );
-        if (!this.stopped && !this.flushTimer) {
-          this.flushTimer = setTimeout(
-            () => {
-              this.flushTimer = null;
-              void this.flush();
-            },
-            Math.max(this.batchWaitMs, 2000),
-          );
-        }
       })
       .finally(() => {
         this.flushing = null;
         this.stats.pending = this.pending.length;
       });
     await this.flushing;
-    if (this.pending.length >= this.batchSize && this.stats.pending > 0 && !this.stopped) {
-      void this.flush();
+    if (retry) {
+      if (!this.stopped && !this.flushTimer) {
+        this.flushTimer = setTimeout(
+          () => {
+            this.flushTimer = null;
+            void this.flush();
+          },
+          Math.max(this.batchWaitMs, 2000),
+        );
+      }
+      return;
+    }
+    // More than one batch was waiting (a backlog, or shutdown): keep going until it is empty.
+    if (this.pending.length >= this.batchSize || (this.stopped && this.pending.length > 0)) {
+      await this.flush();
     }
   }
 

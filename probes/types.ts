@@ -8,6 +8,17 @@ export function worse(a: Status, b: Status): Status {
   return statuses.indexOf(a) >= statuses.indexOf(b) ? a : b;
 }
 
+/** The longest message the server stores; the runner cuts longer ones (a DNS error on a long URL). */
+export const maxMessageLength = 2000;
+
+/**
+ * Thrown by a transport when the server refused a batch for what it holds (HTTP 400, 413, 422):
+ * sending it again cannot succeed, so the runner drops it rather than retrying forever.
+ */
+export class BatchRejected extends Error {
+  override name = 'BatchRejected';
+}
+
 export interface Reading {
   name: string;
   value: number;

@@ -42,14 +42,15 @@ export interface BuiltContext extends Context {
 
 export function createContext(database: Database, config: Config): BuiltContext {
   const embeddedProbeSecret = newSecret('swe');
+  const bus = new EventBus();
   return {
     db: database.db,
     store: database.store,
     config,
-    bus: new EventBus(),
+    bus,
     metrics: createMetrics(),
     partitions: new Partitions(database.db, config.retentionDays),
-    auth: new AuthService(database.db, config, embeddedProbeSecret),
+    auth: new AuthService(database.db, config, embeddedProbeSecret, bus),
     embeddedProbeSecret,
   };
 }
@@ -116,7 +117,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   // Before auth: its onRequest hook marks upgrade requests so that a refused upgrade's socket is
   // destroyed; registered after auth, a 401 would leave the socket open and stall close().
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(authPlugin, { auth: ctx.auth });
+  await app.register(authPlugin, { auth: ctx.auth, cookieSecure: ctx.config.cookieSecure });
   await app.register(opsRoutes, { ctx });
   await app.register(authRoutes, { prefix: '/api/auth', ctx });
   await app.register(userRoutes, { prefix: '/api/users', ctx });

@@ -17,6 +17,8 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 function int(
   env: NodeJS.ProcessEnv,
   name: string,
@@ -46,13 +48,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://`);
   }
+  if (databaseUrl && !URL.canParse(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL is not a valid URL (percent-encode special characters in the password)',
+    );
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got '${logLevel}'`);
+  }
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,
     dataDir: resolve(env.SUITEWATCH_DATA_DIR?.trim() || './data'),
     adminPassword: env.SUITEWATCH_ADMIN_PASSWORD || undefined,
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel,
     embeddedProbe: bool(env, 'SUITEWATCH_EMBEDDED_PROBE', true),
     cookieSecure: bool(env, 'SUITEWATCH_COOKIE_SECURE', false),
     sessionDays: int(env, 'SUITEWATCH_SESSION_DAYS', 30, 1, 365),

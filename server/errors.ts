@@ -63,6 +63,36 @@ export function describeValidation(issues: AjvIssue[], context: string): string 
   }
 }
 
+/**
+ * drizzle's "Failed query" errors carry the query's parameters, which can be password hashes or
+ * tokens: the log gets the statement and the driver's reason, never the values.
+ */
+export function redacted(error: Error): Record<string, unknown> {
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  return {
+    type: error.name,
+    message: error.message.split('\nparams:')[0],
+    code: pgCode(error),
+    cause: cause ? cause.message : undefined,
+    stack: (error.stack ?? '')
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .join('\n'),
+  };
+}
+
+function pgCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  return pgCode((error as { cause?: unknown }).cause);
+}
+
+/** 22021 bad byte sequence, 22P05 untranslatable character, 22P02 bad text representation. */
+function isTextEncodingError(error: unknown): boolean {
+  return ['22021', '22P05', '22P02'].includes(pgCode(error) ?? '');
+}
+
 const names: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -98,6 +128,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       statusCode = 415;
       message = `body has unsupported content-type '${request.headers['content-type'] ?? ''}'; send application/json`;
+    } else if (isTextEncodingError(error)) {
+      // A last line of defence: validation already refuses such text, naming the field.
+      statusCode = 400;
+      message = 'a text value contains characters that cannot be stored';
     } else if (
       typeof error.statusCode === 'number' &&
       error.statusCode >= 400 &&
@@ -106,7 +140,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       statusCode = error.statusCode;
       message = error.message;
     }
-    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (statusCode >= 500) request.log.error({ err: redacted(error) }, 'request failed');
     else request.log.info({ statusCode, reason: message }, 'request rejected');
     void reply.status(statusCode).send({
       statusCode,

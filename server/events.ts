@@ -3,6 +3,14 @@ import type { LiveEvent } from './live-events.ts';
 
 export type { Health, LiveEvent } from './live-events.ts';
 
+export interface EndedSessions {
+  sessionId?: string;
+  tokenId?: string;
+  /** Every session of this user, except `exceptSessionId` (the one that changed the password). */
+  userId?: string;
+  exceptSessionId?: string | null;
+}
+
 export class EventBus {
   private readonly emitter = new EventEmitter();
 
@@ -17,5 +25,15 @@ export class EventBus {
   subscribe(listener: (event: LiveEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
+  }
+
+  /** Credentials that stopped being valid: live sockets opened with them are closed. */
+  endSessions(ended: EndedSessions): void {
+    this.emitter.emit('ended', ended);
+  }
+
+  onSessionsEnded(listener: (ended: EndedSessions) => void): () => void {
+    this.emitter.on('ended', listener);
+    return () => this.emitter.off('ended', listener);
   }
 }

@@ -65,9 +65,16 @@ async function main() {
   }
 
   const ctx = createContext(database, config);
-  await ctx.partitions.ensureAhead();
-  const generated = await ensureAdmin(ctx.db, config.adminPassword);
-  const app = await buildApp(ctx, { level: config.logLevel });
+  let generated: string | null;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    await ctx.partitions.ensureAhead();
+    generated = await ensureAdmin(ctx.db, config.adminPassword);
+    app = await buildApp(ctx, { level: config.logLevel });
+  } catch (error) {
+    await database.close().catch(() => {});
+    fail(`cannot prepare the ${describeStore(config)}: ${reason(error)}`);
+  }
 
   try {
     await app.listen({ port: config.port, host: config.host });

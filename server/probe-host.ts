@@ -1,6 +1,11 @@
 import { probeKinds } from '../probes/registry.ts';
 import { Runner } from '../probes/runner.ts';
-import type { CheckResult, CheckSpec, ProbeTransport } from '../probes/types.ts';
+import {
+  BatchRejected,
+  type CheckResult,
+  type CheckSpec,
+  type ProbeTransport,
+} from '../probes/types.ts';
 import type { App } from './app.ts';
 import type { Context } from './context.ts';
 
@@ -24,8 +29,12 @@ export function injectTransport(app: App, secret: string): ProbeTransport {
         headers,
         payload: { results },
       });
-      if (response.statusCode !== 200)
-        throw new Error(`results: HTTP ${response.statusCode} ${response.body}`);
+      if (response.statusCode === 200) return;
+      const message = `results: HTTP ${response.statusCode} ${response.body}`;
+      // A batch refused for its content would be refused again: the runner drops it.
+      throw [400, 413, 422].includes(response.statusCode)
+        ? new BatchRejected(message)
+        : new Error(message);
     },
   };
 }

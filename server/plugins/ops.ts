@@ -14,7 +14,12 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app
     '/healthz',
     {
       config: { auth: 'public' },
-      schema: { tags: ['ops'], summary: 'The process is up', response: { 200: Status } },
+      schema: {
+        security: [],
+        tags: ['ops'],
+        summary: 'The process is up',
+        response: { 200: Status },
+      },
     },
     async () => ({ status: 'ok' }),
   );
@@ -23,6 +28,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app
     {
       config: { auth: 'public' },
       schema: {
+        security: [],
         tags: ['ops'],
         summary: 'The database answers',
         response: { 200: Status, 503: Status },
@@ -44,7 +50,12 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app
     '/metrics',
     {
       config: { auth: 'public' },
-      schema: { tags: ['ops'], summary: 'Prometheus metrics', produces: ['text/plain'] },
+      schema: {
+        security: [],
+        tags: ['ops'],
+        summary: 'Prometheus metrics',
+        produces: ['text/plain'],
+      },
     },
     async (_request, reply) => {
       void reply.header('content-type', ctx.metrics.registry.contentType);

@@ -16,6 +16,7 @@ import { pgTable, uuid, text, doublePrecision, timestamp } from 'drizzle-orm/pg-
 
 const readingsHistory = pgTable('readings', {
   deviceId: uuid('device_id').notNull(),
+  checkId: uuid('check_id').notNull(),
   name: text('name').notNull(),
   value: doublePrecision('value').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull(),
@@ -71,12 +72,13 @@ async function ours(database: Database, checkIds: string[]) {
 }
 
 /** Baseline: the same rows through drizzle's insert().values() and onConflictDoUpdate. */
-async function baseline(database: Database, deviceIds: string[]) {
+async function baseline(database: Database, deviceIds: string[], checkIds: string[]) {
   const started = performance.now();
   for (let round = 0; round < batches; round += 1) {
     const at = new Date(Date.now() - (batches - round) * 1000);
     const rows = Array.from({ length: resultsPerBatch * readingsPerResult }, (_, i) => ({
       deviceId: deviceIds[Math.floor(i / readingsPerResult) % deviceIds.length]!,
+      checkId: checkIds[Math.floor(i / readingsPerResult) % checkIds.length]!,
       name: `metric.${i % readingsPerResult}`,
       value: Math.random() * 100,
       unit: '%',
@@ -88,7 +90,7 @@ async function baseline(database: Database, deviceIds: string[]) {
         .insert(readingsLatest)
         .values(rows)
         .onConflictDoUpdate({
-          target: [readingsLatest.deviceId, readingsLatest.name],
+          target: [readingsLatest.checkId, readingsLatest.name],
           set: { value: sql`excluded.value`, at: sql`excluded.at` },
         });
     });
@@ -121,9 +123,9 @@ export async function benchIngest(store: 'pglite' | 'postgres'): Promise<void> {
     const readings = batches * resultsPerBatch * readingsPerResult;
     // Warm up both paths once so neither pays for first-use planning alone.
     await ours(database, checkIds);
-    await baseline(database, deviceIds);
+    await baseline(database, deviceIds, checkIds);
     const oursMs = await ours(database, checkIds);
-    const baseMs = await baseline(database, deviceIds);
+    const baseMs = await baseline(database, deviceIds, checkIds);
     const rate = (ms: number) => Math.round(readings / (ms / 1000));
     console.log(
       `ingest on ${store}: ours ${rate(oursMs)} readings/s (results, readings, latest values and status), ` +

@@ -101,17 +101,36 @@ export async function seedDeviceWithCheck(
   return { device: created.json(), check: check.json() };
 }
 
-/** Posts one result for a check as the embedded probe does. */
-export async function postResult(t: TestApp, checkId: string, status: string, message: string) {
-  const response = await t.app.inject({
+interface ResultInput {
+  checkId: string;
+  status?: string;
+  message?: string;
+  durationMs?: number;
+  at?: string;
+  readings?: Array<{ name: string; value: number; unit: string }>;
+}
+
+/** Posts results as the embedded probe does; fields left out get plain defaults. */
+export function postResults(t: TestApp, results: ResultInput[]) {
+  return t.app.inject({
     method: 'POST',
     url: '/api/probe/results',
     headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
     payload: {
-      results: [
-        { checkId, status, message, durationMs: 2, at: new Date().toISOString(), readings: [] },
-      ],
+      results: results.map((r) => ({
+        status: 'ok',
+        message: '',
+        durationMs: 2,
+        at: new Date().toISOString(),
+        readings: [],
+        ...r,
+      })),
     },
   });
+}
+
+/** Posts one result and insists that the server took it. */
+export async function postResult(t: TestApp, checkId: string, status: string, message: string) {
+  const response = await postResults(t, [{ checkId, status, message }]);
   if (response.statusCode !== 200) throw new Error(`results: ${response.body}`);
 }

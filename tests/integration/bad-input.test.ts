@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, postResults, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
 import { describeWith } from '../helpers/system.ts';
 
@@ -121,6 +121,88 @@ for (const { store, needs } of stores) {
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(response.json().message).toMatch(message);
+    });
+
+    it.each([
+      [
+        'NUL in a login name, before any session',
+        () =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { username: 'a\u0000', password: 'x' },
+          }),
+        /^body\.username contains a NUL character/,
+      ],
+      [
+        'NUL in a search',
+        () =>
+          t.app.inject({ method: 'GET', url: '/api/devices?q=%00', headers: { cookie: t.admin } }),
+        /^querystring\.q contains a NUL character/,
+      ],
+      [
+        'an unpaired surrogate in a check config',
+        () =>
+          raw(
+            'POST',
+            '/api/checks',
+            JSON.stringify(
+              httpCheck({ config: { url: 'http://127.0.0.1/', bodyContains: 'x' } }),
+            ).replace('"x"', '"\\ud800"'),
+          ),
+        /^body\.config\.bodyContains contains a NUL character or an unpaired surrogate/,
+      ],
+      [
+        'NUL in a device name',
+        () => post('/api/devices', { name: 'Edit\u0000', kind: 'other' }),
+        /^body\.name contains a NUL character/,
+      ],
+      [
+        'a urn:uuid id in the path',
+        () =>
+          t.app.inject({
+            method: 'GET',
+            url: '/api/devices/urn:uuid:00000000-0000-4000-8000-000000000000',
+            headers: { cookie: t.admin },
+          }),
+        /^params\.id must match format "uuid"/,
+      ],
+      [
+        'a urn:uuid id in a body',
+        () =>
+          post('/api/suites', {
+            name: 'S',
+            deviceIds: ['urn:uuid:00000000-0000-4000-8000-000000000000'],
+          }),
+        /^body\.deviceIds\.0 must match format "uuid"/,
+      ],
+      [
+        'an audit page id past the largest integer',
+        () =>
+          t.app.inject({
+            method: 'GET',
+            url: '/api/audit?beforeId=100000000000000000000',
+            headers: { cookie: t.admin },
+          }),
+        /^querystring\.beforeId must be <= 9007199254740991/,
+      ],
+    ])('answers 400 for %s', async (_label, send, message) => {
+      const response = await send();
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toMatch(message);
+    });
+
+    it('answers 400 for a probe result with a leap second or an absurd duration', async () => {
+      const check = (await post('/api/checks', httpCheck({}))).json();
+      const result = (over: object) => postResults(t, [{ checkId: check.id, ...over }]);
+      const leap = await result({ at: '2016-12-31T23:59:60Z' });
+      expect(leap.statusCode).toBe(400);
+      expect(leap.json().message).toBe(
+        "body.results.0.at: '2016-12-31T23:59:60Z' is not a time this server can store",
+      );
+      const long = await result({ durationMs: 1e39 });
+      expect(long.statusCode).toBe(400);
+      expect(long.json().message).toMatch(/^body\.results\.0\.durationMs must be <= 86400000/);
     });
 
     it('answers 413 naming the body and its limit for a body over 1 MiB', async () => {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { query } from '../../server/db/client.ts';
 import type { LiveEvent } from '../../server/events.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, postResults, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
 import { describeWith } from '../helpers/system.ts';
 
@@ -35,6 +35,18 @@ for (const { store, needs } of stores) {
         expect(response.statusCode, url).toBe(401);
         expect(response.json().message).toMatch(/log in/);
       }
+      // The router decodes the path; a percent-encoded prefix must not slip past the check.
+      for (const url of ['/%61pi/users', '/%2Fapi/users', '/api/%75sers', '/API/users']) {
+        const response = await t.app.inject({ method: 'GET', url });
+        expect(response.statusCode, url).not.toBe(200);
+        expect([401, 404], url).toContain(response.statusCode);
+      }
+      const sneaky = await t.app.inject({
+        method: 'POST',
+        url: '/%61pi/users',
+        payload: { username: 'mallory', password: 'mallory-pass-1', role: 'admin' },
+      });
+      expect(sneaky.statusCode).toBe(401);
       expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
@@ -285,6 +297,109 @@ for (const { store, needs } of stores) {
         (await api('DELETE', `/api/devices/${device.id}`, undefined, engineer)).statusCode,
       ).toBe(200);
       expect((await api('GET', `/api/devices/${device.id}`)).statusCode).toBe(404);
+    });
+
+    it('ends other sessions when a password changes or a user is disabled', async () => {
+      await api('POST', '/api/users', {
+        username: 'sam',
+        password: 'sam-password-1',
+        role: 'engineer',
+      });
+      const laptop = await t.login('sam', 'sam-password-1');
+      const stolen = await t.login('sam', 'sam-password-1');
+      const me = (await api('GET', '/api/auth/me', undefined, laptop)).json();
+      const changed = await api(
+        'PATCH',
+        `/api/users/${me.id}`,
+        { password: 'sam-password-2' },
+        laptop,
+      );
+      expect(changed.statusCode).toBe(200);
+      expect((await api('GET', '/api/auth/me', undefined, laptop)).statusCode).toBe(200);
+      expect((await api('GET', '/api/auth/me', undefined, stolen)).statusCode).toBe(401);
+      await api('PATCH', `/api/users/${me.id}`, { disabled: true });
+      expect((await api('GET', '/api/auth/me', undefined, laptop)).statusCode).toBe(401);
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'sam', password: 'sam-password-2' },
+      });
+      expect(refused.statusCode).toBe(401);
+    });
+
+    it('slides the session cookie as the session is used', async () => {
+      const cookie = await t.login('admin', 'correct-horse-battery');
+      const fresh = await api('GET', '/api/auth/me', undefined, cookie);
+      expect(fresh.headers['set-cookie']).toBeUndefined();
+      await t.ctx.db.execute(sql`update sessions set last_seen_at = now() - interval '2 hours'`);
+      const later = await api('GET', '/api/auth/me', undefined, cookie);
+      const renewed = String(later.headers['set-cookie']);
+      expect(renewed).toContain(cookie);
+      const expires = Date.parse(/Expires=([^;]+)/.exec(renewed)?.[1] ?? '');
+      expect(expires).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    });
+
+    it('keeps the readings of two checks on one device apart', async () => {
+      const dev = (
+        await api('POST', '/api/devices', { name: 'MediaCentral', kind: 'other' })
+      ).json();
+      const web = (
+        await api('POST', '/api/checks', {
+          deviceId: dev.id,
+          kind: 'http',
+          intervalS: 30,
+          config: { url: 'http://127.0.0.1:9/ui' },
+        })
+      ).json();
+      const rest = (
+        await api('POST', '/api/checks', {
+          deviceId: dev.id,
+          kind: 'http',
+          intervalS: 30,
+          config: { url: 'http://127.0.0.1:9/api' },
+        })
+      ).json();
+      const result = (checkId: string, latency: number) => ({
+        checkId,
+        message: 'HTTP 200',
+        readings: [{ name: 'http.latency_ms', value: latency, unit: 'ms' }],
+      });
+      await postResults(t, [result(web.id, 11), result(rest.id, 222)]);
+      const readings = (await api('GET', `/api/devices/${dev.id}`)).json().readings;
+      expect(readings['http.latency_ms']).toMatchObject({ value: 11, checkId: web.id });
+      expect(readings['http.latency_ms#2']).toMatchObject({ value: 222, checkId: rest.id });
+      await api('DELETE', `/api/checks/${web.id}`);
+      const after = (await api('GET', `/api/devices/${dev.id}`)).json().readings;
+      expect(Object.keys(after)).toEqual(['http.latency_ms']);
+      expect(after['http.latency_ms'].checkId).toBe(rest.id);
+    });
+
+    it('publishes a new reason even when the status stays the same', async () => {
+      const dev = (await api('POST', '/api/devices', { name: 'QNAP-02', kind: 'storage' })).json();
+      const check = (
+        await api('POST', '/api/checks', {
+          deviceId: dev.id,
+          kind: 'http',
+          intervalS: 30,
+          config: { url: 'http://127.0.0.1:9/' },
+        })
+      ).json();
+      const post = (message: string) =>
+        postResults(t, [{ checkId: check.id, status: 'critical', message }]);
+      await post('ECONNREFUSED');
+      events.length = 0;
+      await post('timed out after 5000 ms');
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'device.status',
+          deviceId: dev.id,
+          status: 'critical',
+          message: 'timed out after 5000 ms',
+        }),
+      );
+      events.length = 0;
+      await post('timed out after 5000 ms');
+      expect(events.filter((e) => e.type === 'device.status')).toEqual([]);
     });
 
     it('logs out and forgets the session', async () => {

@@ -39,7 +39,9 @@ for (const { store, needs } of stores) {
       ]);
       const id = '6e1d1a2c-0000-4000-8000-000000000001';
       for (const at of ['2026-11-02T08:00:00Z', '2026-11-19T23:59:59Z', '2026-11-22T00:00:00Z']) {
-        await database.db.execute(sql`insert into readings values (${id}, 'x', 1, ${at})`);
+        await database.db.execute(
+          sql`insert into readings (device_id, check_id, name, value, at) values (${id}, ${id}, 'x', 1, ${at})`,
+        );
       }
       const placed = await query<{ part: string; n: number }>(
         database.db,

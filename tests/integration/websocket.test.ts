@@ -74,7 +74,10 @@ describeWith([], 'live websocket', () => {
     expect(messages).toContainEqual(
       expect.objectContaining({ type: 'changed', entity: 'device', id: device.id }),
     );
-    socket.close();
+    // Logging out elsewhere ends this session, and the socket opened with it.
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: t.admin } });
+    expect(await closed).toBe(4401);
     await waitFor(
       () => t.ctx.metrics.websocketClients.get().then((m) => m.values[0]?.value === 0),
       {

@@ -10,7 +10,15 @@ describe('http probe against a real local server', () => {
       if (req.url === '/ok') res.end('NEXIS web UI ready');
       else if (req.url === '/moved') res.writeHead(302, { location: '/ok' }).end();
       else if (req.url === '/slow') setTimeout(() => res.end('late'), 150);
-      else if (req.url === '/hang') hang.push(() => res.end());
+      else if (req.url === '/stream') {
+        // An endless body, like a camera's MJPEG preview: the probe must not wait for its end.
+        res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace' });
+        const timer = setInterval(() => res.write('frame '.repeat(1000)), 5);
+        res.on('close', () => clearInterval(timer));
+      } else if (req.url === '/late-word') {
+        res.write('x'.repeat(70_000));
+        setTimeout(() => res.end('degraded'), 20);
+      } else if (req.url === '/hang') hang.push(() => res.end());
       else res.writeHead(503).end('maintenance');
     });
   });
@@ -26,7 +34,7 @@ describe('http probe against a real local server', () => {
   it('is ok on a 200 and reports latency and status code', async () => {
     const outcome = await run({ url: `${server.url}/ok` });
     expect(outcome.status).toBe('ok');
-    expect(outcome.message).toMatch(/^HTTP 200 in [\d.]+ ms$/);
+    expect(outcome.message).toBe('HTTP 200');
     const latency = outcome.readings.find((r) => r.name === 'http.latency_ms');
     expect(latency?.unit).toBe('ms');
     expect(latency?.value).toBeGreaterThan(0);
@@ -49,6 +57,22 @@ describe('http probe against a real local server', () => {
       status: 'critical',
       message: "HTTP 200 but the body does not contain 'degraded'",
     });
+  });
+
+  it('does not wait for an endless body, and stops searching one after 1 MiB', async () => {
+    expect(await run({ url: `${server.url}/stream` })).toMatchObject({
+      status: 'ok',
+      message: 'HTTP 200',
+    });
+    const search = await run({ url: `${server.url}/stream`, bodyContains: 'never-there' });
+    expect(search.status).toBe('critical');
+    expect(search.message).toMatch(/does not contain 'never-there'/);
+  });
+
+  it('finds text late in a body', async () => {
+    expect((await run({ url: `${server.url}/late-word`, bodyContains: 'degraded' })).status).toBe(
+      'ok',
+    );
   });
 
   it('warns when slower than the latency threshold', async () => {

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeKinds } from '../../probes/registry.ts';
 import { Runner } from '../../probes/runner.ts';
-import type { CheckResult, CheckSpec, ProbeKind, ProbeTransport } from '../../probes/types.ts';
+import {
+  BatchRejected,
+  maxMessageLength,
+  type CheckResult,
+  type CheckSpec,
+  type ProbeKind,
+  type ProbeTransport,
+} from '../../probes/types.ts';
 import { startHttpServer, waitFor, type LocalServer } from '../helpers/http-server.ts';
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -163,6 +170,67 @@ describe('probe runner', () => {
       what: 'the retried post',
     });
     expect(collector.results()[0]?.checkId).toBe('k');
+  });
+
+  it('drops a batch the server refuses instead of retrying it forever, and cuts long messages', async () => {
+    const long: ProbeKind = {
+      kind: 'long',
+      configSchema: {},
+      run: () => Promise.reject(new Error(`getaddrinfo EINVAL ${'h'.repeat(3000)}`)),
+    };
+    let refuse = true;
+    const posted: CheckResult[] = [];
+    const runner = new Runner(
+      {
+        fetchChecks: async () => [spec('l', {}, 'long', 5)],
+        postResults: async (batch) => {
+          if (refuse) {
+            refuse = false;
+            throw new BatchRejected(
+              'HTTP 400 body.results.0.message must NOT have more than 2000 characters',
+            );
+          }
+          posted.push(...batch);
+        },
+      },
+      { kinds: { long }, logger: quiet, batchWaitMs: 20, spreadFirstRuns: false },
+    );
+    await runner.start();
+    cleanup.push(() => runner.stop());
+    await waitFor(() => runner.stats.dropped >= 1, {
+      timeoutMs: 5000,
+      what: 'the refused batch to be dropped',
+    });
+    await waitFor(() => posted.length >= 1, {
+      timeoutMs: 9000,
+      what: 'the next result to be posted',
+    });
+    expect(posted[0]?.message.length).toBeLessThanOrEqual(maxMessageLength);
+    expect(posted[0]?.message).toMatch(/^getaddrinfo EINVAL h+…$/);
+  });
+
+  it('flushes every pending batch on stop', async () => {
+    const ok: ProbeKind = {
+      kind: 'ok',
+      configSchema: {},
+      run: async () => ({ status: 'ok', message: 'fine', readings: [] }),
+    };
+    const checks = Array.from({ length: 7 }, (_, i) => spec(`m${i}`, {}, 'ok', 5));
+    const collector = collectingTransport(checks);
+    const runner = new Runner(collector.transport, {
+      kinds: { ok },
+      logger: quiet,
+      batchSize: 2,
+      batchWaitMs: 60_000,
+      spreadFirstRuns: false,
+      newCheckDelayMs: 0,
+    });
+    // Posting is refused once, so results pile up beyond one batch before stop() is called.
+    collector.failPosts(1);
+    await runner.start();
+    await waitFor(() => runner.stats.runs >= 7, { timeoutMs: 5000, what: 'seven runs' });
+    await runner.stop();
+    expect(collector.results()).toHaveLength(7);
   });
 
   it('flushes pending results on stop', async () => {

@@ -68,5 +68,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ SUITEWATCH_EMBEDDED_PROBE: 'maybe' })).toThrow(
       /SUITEWATCH_EMBEDDED_PROBE must be true or false/,
     );
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'$/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://[x' })).toThrow(
+      /^DATABASE_URL is not a valid URL/,
+    );
   });
 });

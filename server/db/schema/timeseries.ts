@@ -17,16 +17,23 @@ import { statusEnum } from './enums.ts';
 export const readingsLatest = pgTable(
   'readings_latest',
   {
+    // Keyed by check, not only by device: two HTTP checks on one device both report
+    // http.latency_ms, and neither may overwrite the other.
+    checkId: uuid('check_id')
+      .notNull()
+      .references(() => checks.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
     deviceId: uuid('device_id')
       .notNull()
       .references(() => devices.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    checkId: uuid('check_id').references(() => checks.id, { onDelete: 'set null' }),
     value: doublePrecision('value').notNull(),
     unit: text('unit').notNull().default(''),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.name] })],
+  (t) => [
+    primaryKey({ columns: [t.checkId, t.name] }),
+    index('readings_latest_device_idx').on(t.deviceId),
+  ],
 );
 
 // Status changes are rare and reports need them for years, so they are not partitioned.

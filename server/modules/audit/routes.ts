@@ -32,7 +32,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
             entity: Type.Optional(Type.String({ maxLength: 50 })),
             entityId: Type.Optional(Type.String({ maxLength: 100 })),
             beforeId: Type.Optional(
-              Type.Integer({ minimum: 1, description: 'Page: entries older than this id' }),
+              Type.Integer({
+                minimum: 1,
+                maximum: Number.MAX_SAFE_INTEGER,
+                description: 'Page: entries older than this id',
+              }),
             ),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },

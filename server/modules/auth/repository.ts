@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiTokens, sessions, users } from '../../db/schema/index.ts';
 
@@ -36,6 +36,18 @@ export async function touchSession(db: Db, id: string, expiresAt: Date) {
 
 export async function deleteSession(db: Db, id: string) {
   await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Ends every session of a user but one (the session that changed the password keeps going). */
+export async function deleteUserSessions(db: Db, userId: string, exceptSessionId: string | null) {
+  await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined,
+      ),
+    );
 }
 
 export async function deleteExpiredSessions(db: Db) {

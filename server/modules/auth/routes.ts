@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
 import { roles } from '../../db/schema/index.ts';
-import { actor, principalOf, sessionCookie } from '../../plugins/auth.ts';
+import { actor, principalOf, sessionCookie, setSessionCookie } from '../../plugins/auth.ts';
 import { errorResponses, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
 
 const Me = Type.Object({
@@ -22,6 +22,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
     {
       config: { auth: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {
+        security: [],
         tags: ['auth'],
         summary: 'Log in; sets an HttpOnly session cookie',
         body: Type.Object(
@@ -51,13 +52,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
         request.body.password,
         request.ip,
       );
-      void reply.setCookie(sessionCookie, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.config.cookieSecure,
-        expires: expiresAt,
-      });
+      setSessionCookie(reply, token, expiresAt, ctx.config.cookieSecure);
       return { user, expiresAt: expiresAt.toISOString() };
     },
   );

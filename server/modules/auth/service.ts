@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts';
+import type { EventBus } from '../../events.ts';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor, Principal } from './principal.ts';
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly config: Pick<Config, 'sessionDays'>,
     /** Held in memory only: the embedded probe's credential, never stored or shown. */
     private readonly embeddedProbeSecret: string,
+    private readonly bus: EventBus,
   ) {}
 
   async login(username: string, password: string, ip: string | null) {
@@ -74,15 +76,21 @@ export class AuthService {
         entityId: principal.userId,
       });
     });
+    this.bus.endSessions({ sessionId });
   }
 
-  async fromSessionCookie(cookie: string): Promise<Principal | null> {
+  /** The session's user, and the new expiry when the session was extended (resend the cookie). */
+  async fromSessionCookie(
+    cookie: string,
+  ): Promise<{ principal: Principal; renewedUntil: Date | null } | null> {
     const row = await repo.findSessionUser(this.db, sha256(cookie));
     if (!row) return null;
+    let renewedUntil: Date | null = null;
     if (Date.now() - row.lastSeenAt.getTime() > touchEveryMs) {
-      await repo.touchSession(this.db, row.sessionId, this.expiry());
+      renewedUntil = this.expiry();
+      await repo.touchSession(this.db, row.sessionId, renewedUntil);
     }
-    return {
+    const principal: Principal = {
       kind: 'user',
       userId: row.userId,
       username: row.username,
@@ -90,6 +98,7 @@ export class AuthService {
       sessionId: row.sessionId,
       tokenId: null,
     };
+    return { principal, renewedUntil };
   }
 
   async fromBearer(token: string): Promise<Principal | null> {

@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import {
+  checks,
   devices,
   readingsLatest,
   suiteDevices,
@@ -103,7 +104,10 @@ export async function suiteIdsByDevice(
 export async function replaceDeviceSuites(db: Db, deviceId: string, suiteIds: string[]) {
   await db.delete(suiteDevices).where(eq(suiteDevices.deviceId, deviceId));
   if (suiteIds.length > 0) {
-    await db.insert(suiteDevices).values(suiteIds.map((suiteId) => ({ suiteId, deviceId })));
+    await db
+      .insert(suiteDevices)
+      .values(suiteIds.map((suiteId) => ({ suiteId, deviceId })))
+      .onConflictDoNothing();
   }
 }
 
@@ -113,6 +117,7 @@ export async function existingSuiteIds(db: Db, ids: string[]): Promise<Set<strin
   return new Set(rows.map((r) => r.id));
 }
 
+/** Ordered by the check's age, so that a second check's duplicate names keep a stable suffix. */
 export function latestReadings(db: Db, deviceId: string) {
   return db
     .select({
@@ -123,6 +128,7 @@ export function latestReadings(db: Db, deviceId: string) {
       checkId: readingsLatest.checkId,
     })
     .from(readingsLatest)
+    .innerJoin(checks, eq(checks.id, readingsLatest.checkId))
     .where(eq(readingsLatest.deviceId, deviceId))
-    .orderBy(asc(readingsLatest.name));
+    .orderBy(asc(checks.createdAt), asc(checks.id), asc(readingsLatest.name));
 }

@@ -36,7 +36,7 @@ const Reading = Type.Object({
   value: Type.Number(),
   unit: Type.String(),
   at: Timestamp,
-  checkId: Nullable(Uuid),
+  checkId: Uuid,
 });
 const DeviceDetail = Type.Intersect([
   Device,

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { DeviceKind, Status } from '../../db/schema/index.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
+import { constraintOf, isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import type { EventBus } from '../../events.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -19,6 +19,12 @@ async function mapped<T>(input: DeviceInput, work: () => Promise<T>): Promise<T>
   } catch (error) {
     if (isUniqueViolation(error))
       throw new Conflict(`name: a device called '${input.name ?? ''}' already exists`);
+    // Checked up front; these catch a parent or suite deleted while this device was being saved.
+    if (isForeignKeyViolation(error)) {
+      if (constraintOf(error)?.includes('suite'))
+        throw new Invalid('suiteIds: one of the suites no longer exists');
+      throw new Invalid(`parentId: no device with id ${input.parentId ?? ''}`);
+    }
     throw error;
   }
 }
@@ -45,15 +51,18 @@ export async function getDevice(db: Db, id: string) {
   return device!;
 }
 
-/** The device with its latest readings, name -> {value, unit, at}. */
+/**
+ * The device with its latest readings, name -> {value, unit, at, checkId}. Where a second check
+ * reports a name already taken (two HTTP checks both report http.latency_ms), it is keyed
+ * `name#2`, `name#3`, in the order the checks were created.
+ */
 export async function getDeviceDetail(db: Db, id: string) {
   const device = await getDevice(db, id);
-  const readings: Record<
-    string,
-    { value: number; unit: string; at: string; checkId: string | null }
-  > = {};
+  const readings: Record<string, { value: number; unit: string; at: string; checkId: string }> = {};
   for (const r of await repo.latestReadings(db, id)) {
-    readings[r.name] = { value: r.value, unit: r.unit, at: r.at.toISOString(), checkId: r.checkId };
+    let key = r.name;
+    for (let n = 2; key in readings; n += 1) key = `${r.name}#${n}`;
+    readings[key] = { value: r.value, unit: r.unit, at: r.at.toISOString(), checkId: r.checkId };
   }
   return { ...device, readings };
 }

@@ -14,7 +14,8 @@ export interface StatusChange {
 
 /**
  * Re-derives each device's status from its checks inside the caller's transaction and writes
- * what changed. Returns the changes so the caller can publish them after commit.
+ * what changed (status or message). Returns the changes so the caller can publish them after
+ * commit.
  */
 export async function recomputeDevices(
   db: Db,
@@ -36,7 +37,8 @@ export async function recomputeDevices(
       at,
     };
     await repo.setDeviceStatus(db, change);
-    if (change.from !== change.to) changes.push(change);
+    // A new reason with the same status is news too: the wall names the reason.
+    changes.push(change);
   }
   return changes;
 }

@@ -17,11 +17,13 @@ export function runnableChecks(db: Db) {
     .where(eq(checks.enabled, true));
 }
 
+/** Locks the checks for the ingest transaction, so a check or device deleted meanwhile waits. */
 export function checksByIds(db: Db, ids: string[]) {
   return db
     .select({ id: checks.id, deviceId: checks.deviceId, kind: checks.kind })
     .from(checks)
-    .where(inArray(checks.id, ids));
+    .where(inArray(checks.id, ids))
+    .for('share');
 }
 
 // Batched writes: one statement per table per batch, arrays bound as single parameters and
@@ -48,16 +50,23 @@ export async function insertCheckResults(
 
 export async function insertReadings(
   db: Db,
-  rows: { deviceIds: string[]; names: string[]; values: number[]; ats: string[] },
+  rows: {
+    deviceIds: string[];
+    checkIds: string[];
+    names: string[];
+    values: number[];
+    ats: string[];
+  },
 ) {
   await db.execute(sql`
-    insert into readings (device_id, name, value, at)
+    insert into readings (device_id, check_id, name, value, at)
     select * from unnest(
-      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.names)}::text[],
-      ${sql.param(rows.values)}::float8[], ${sql.param(rows.ats)}::text[]::timestamptz[])`);
+      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.checkIds)}::uuid[],
+      ${sql.param(rows.names)}::text[], ${sql.param(rows.values)}::float8[],
+      ${sql.param(rows.ats)}::text[]::timestamptz[])`);
 }
 
-/** Rows must be unique per (device, name): PostgreSQL refuses to upsert one row twice. */
+/** Rows must be unique per (check, name): PostgreSQL refuses to upsert one row twice. */
 export async function upsertLatest(
   db: Db,
   rows: {
@@ -70,13 +79,13 @@ export async function upsertLatest(
   },
 ) {
   await db.execute(sql`
-    insert into readings_latest (device_id, name, check_id, value, unit, at)
+    insert into readings_latest (check_id, name, device_id, value, unit, at)
     select * from unnest(
-      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.names)}::text[],
-      ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.values)}::float8[],
+      ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.names)}::text[],
+      ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.values)}::float8[],
       ${sql.param(rows.units)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])
-    on conflict (device_id, name) do update
-      set check_id = excluded.check_id, value = excluded.value, unit = excluded.unit, at = excluded.at
+    on conflict (check_id, name) do update
+      set value = excluded.value, unit = excluded.unit, at = excluded.at
       where readings_latest.at <= excluded.at`);
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { maxMessageLength } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import { statuses } from '../../db/schema/index.ts';
 import { errorResponses, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
@@ -18,8 +19,8 @@ const Result = Type.Object(
   {
     checkId: Uuid,
     status: StringEnum(statuses),
-    message: Type.String({ maxLength: 2000 }),
-    durationMs: Type.Number({ minimum: 0 }),
+    message: Type.String({ maxLength: maxMessageLength }),
+    durationMs: Type.Number({ minimum: 0, maximum: 86_400_000 }),
     at: Timestamp,
     readings: Type.Array(
       Type.Object(

@@ -1,6 +1,7 @@
+import type { CheckResult, CheckSpec } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import { dayStart } from '../../db/partitions.ts';
-import type { CheckResult, CheckSpec } from '../../../probes/types.ts';
+import { Invalid } from '../../errors.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import * as repo from './repository.ts';
 
@@ -18,6 +19,24 @@ export interface IngestSummary {
   statusChanges: number;
 }
 
+type Timed = CheckResult & { atMs: number };
+type Placed = Timed & { deviceId: string; kind: string };
+
+/** Each result's time, clamped to now when ahead of it; a time JavaScript cannot hold is refused. */
+function timed(results: CheckResult[], now: number): Timed[] {
+  return results.map((result, index) => {
+    const parsed = Date.parse(result.at);
+    // The date-time format admits a leap second (23:59:60), which a Date cannot represent.
+    if (!Number.isFinite(parsed)) {
+      throw new Invalid(
+        `body.results.${index}.at: '${result.at}' is not a time this server can store`,
+      );
+    }
+    const atMs = parsed > now + futureToleranceMs ? now : parsed;
+    return { ...result, atMs, at: new Date(atMs).toISOString() };
+  });
+}
+
 /**
  * Stores one batch of results in one transaction, re-derives device status, and only then
  * publishes: the dashboard never hears of a state the database does not hold.
@@ -26,41 +45,47 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
   ctx.metrics.ingestBatchSize.observe(results.length);
   const now = Date.now();
   const oldest = now - ctx.config.retentionDays * dayMs;
-  const known = new Map(
-    (await repo.checksByIds(ctx.db, [...new Set(results.map((r) => r.checkId))])).map((c) => [
-      c.id,
-      c,
-    ]),
-  );
+  const recent = timed(results, now).filter((r) => r.atMs >= oldest);
+  const tooOld = results.length - recent.length;
+  if (tooOld > 0) ctx.metrics.ingestDropped.inc({ reason: 'too_old' }, tooOld);
+  await ctx.partitions.ensureDays(new Set(recent.map((r) => dayStart(new Date(r.atMs)).getTime())));
 
-  let dropped = 0;
-  const kept: Array<CheckResult & { deviceId: string; kind: string; atMs: number }> = [];
-  for (const result of results) {
-    const check = known.get(result.checkId);
-    if (!check) {
-      ctx.metrics.ingestDropped.inc({ reason: 'unknown_check' });
-      dropped += 1;
-      continue;
-    }
-    const parsed = Date.parse(result.at);
-    const atMs = parsed > now + futureToleranceMs ? now : parsed;
-    if (atMs < oldest) {
-      ctx.metrics.ingestDropped.inc({ reason: 'too_old' });
-      dropped += 1;
-      continue;
-    }
-    kept.push({
-      ...result,
-      at: new Date(atMs).toISOString(),
-      atMs,
-      deviceId: check.deviceId,
-      kind: check.kind,
+  const { kept, changes } = await ctx.db.transaction(async (tx) => {
+    const known = new Map(
+      (await repo.checksByIds(tx, [...new Set(recent.map((r) => r.checkId))])).map((c) => [
+        c.id,
+        c,
+      ]),
+    );
+    const kept: Placed[] = recent.flatMap((r) => {
+      const check = known.get(r.checkId);
+      return check ? [{ ...r, deviceId: check.deviceId, kind: check.kind }] : [];
     });
+    if (kept.length === 0) return { kept, changes: [] };
+    await store(tx, kept);
+    return {
+      kept,
+      changes: await recomputeDevices(tx, [...new Set(kept.map((r) => r.deviceId))], new Date(now)),
+    };
+  });
+  const unknown = recent.length - kept.length;
+  if (unknown > 0) ctx.metrics.ingestDropped.inc({ reason: 'unknown_check' }, unknown);
+
+  for (const r of kept) {
+    ctx.metrics.checkRuns.inc({ kind: r.kind, status: r.status });
+    ctx.metrics.checkDuration.observe({ kind: r.kind }, r.durationMs / 1000);
   }
-  if (kept.length === 0) return { accepted: 0, dropped, statusChanges: 0 };
+  await publishStatusChanges(ctx.db, ctx.bus, changes);
+  if (kept.length > 0)
+    ctx.bus.publish({ type: 'readings', deviceIds: [...new Set(kept.map((r) => r.deviceId))] });
+  return {
+    accepted: kept.length,
+    dropped: tooOld + unknown,
+    statusChanges: changes.filter((c) => c.from !== c.to).length,
+  };
+}
 
-  await ctx.partitions.ensureDays(new Set(kept.map((r) => dayStart(new Date(r.atMs)).getTime())));
-
+async function store(tx: Context['db'], kept: Placed[]): Promise<void> {
   const readings = kept.flatMap((r) =>
     r.readings.map((reading) => ({
       ...reading,
@@ -70,52 +95,40 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
       atMs: r.atMs,
     })),
   );
-  const latestReadings = newestBy(readings, (r) => `${r.deviceId}\u0000${r.name}`);
+  const latestReadings = newestBy(readings, (r) => `${r.checkId}\u0000${r.name}`);
   const latestResults = newestBy(kept, (r) => r.checkId);
-  const deviceIds = [...new Set(kept.map((r) => r.deviceId))];
-
-  const changes = await ctx.db.transaction(async (tx) => {
-    await repo.insertCheckResults(tx, {
-      checkIds: kept.map((r) => r.checkId),
-      deviceIds: kept.map((r) => r.deviceId),
-      statuses: kept.map((r) => r.status),
-      durations: kept.map((r) => r.durationMs),
-      messages: kept.map((r) => r.message),
-      ats: kept.map((r) => r.at),
-    });
-    if (readings.length > 0) {
-      await repo.insertReadings(tx, {
-        deviceIds: readings.map((r) => r.deviceId),
-        names: readings.map((r) => r.name),
-        values: readings.map((r) => r.value),
-        ats: readings.map((r) => r.at),
-      });
-      await repo.upsertLatest(tx, {
-        deviceIds: latestReadings.map((r) => r.deviceId),
-        names: latestReadings.map((r) => r.name),
-        checkIds: latestReadings.map((r) => r.checkId),
-        values: latestReadings.map((r) => r.value),
-        units: latestReadings.map((r) => r.unit),
-        ats: latestReadings.map((r) => r.at),
-      });
-    }
-    await repo.updateCheckStates(tx, {
-      ids: latestResults.map((r) => r.checkId),
-      statuses: latestResults.map((r) => r.status),
-      messages: latestResults.map((r) => r.message),
-      durations: latestResults.map((r) => r.durationMs),
-      ats: latestResults.map((r) => r.at),
-    });
-    return recomputeDevices(tx, deviceIds, new Date(now));
+  await repo.insertCheckResults(tx, {
+    checkIds: kept.map((r) => r.checkId),
+    deviceIds: kept.map((r) => r.deviceId),
+    statuses: kept.map((r) => r.status),
+    durations: kept.map((r) => r.durationMs),
+    messages: kept.map((r) => r.message),
+    ats: kept.map((r) => r.at),
   });
-
-  for (const r of kept) {
-    ctx.metrics.checkRuns.inc({ kind: r.kind, status: r.status });
-    ctx.metrics.checkDuration.observe({ kind: r.kind }, r.durationMs / 1000);
+  if (readings.length > 0) {
+    await repo.insertReadings(tx, {
+      deviceIds: readings.map((r) => r.deviceId),
+      checkIds: readings.map((r) => r.checkId),
+      names: readings.map((r) => r.name),
+      values: readings.map((r) => r.value),
+      ats: readings.map((r) => r.at),
+    });
+    await repo.upsertLatest(tx, {
+      deviceIds: latestReadings.map((r) => r.deviceId),
+      names: latestReadings.map((r) => r.name),
+      checkIds: latestReadings.map((r) => r.checkId),
+      values: latestReadings.map((r) => r.value),
+      units: latestReadings.map((r) => r.unit),
+      ats: latestReadings.map((r) => r.at),
+    });
   }
-  await publishStatusChanges(ctx.db, ctx.bus, changes);
-  ctx.bus.publish({ type: 'readings', deviceIds });
-  return { accepted: kept.length, dropped, statusChanges: changes.length };
+  await repo.updateCheckStates(tx, {
+    ids: latestResults.map((r) => r.checkId),
+    statuses: latestResults.map((r) => r.status),
+    messages: latestResults.map((r) => r.message),
+    durations: latestResults.map((r) => r.durationMs),
+    ats: latestResults.map((r) => r.at),
+  });
 }
 
 function newestBy<T extends { atMs: number }>(rows: T[], key: (row: T) => string): T[] {

@@ -52,7 +52,10 @@ export async function deviceIdsBySuite(db: Db, suiteIds: string[]): Promise<Map<
 export async function replaceSuiteDevices(db: Db, suiteId: string, deviceIds: string[]) {
   await db.delete(suiteDevices).where(eq(suiteDevices.suiteId, suiteId));
   if (deviceIds.length > 0) {
-    await db.insert(suiteDevices).values(deviceIds.map((deviceId) => ({ suiteId, deviceId })));
+    await db
+      .insert(suiteDevices)
+      .values(deviceIds.map((deviceId) => ({ suiteId, deviceId })))
+      .onConflictDoNothing();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
+import { constraintOf, isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import type { EventBus } from '../../events.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -18,8 +18,12 @@ async function mapped<T>(input: SuiteInput, work: () => Promise<T>): Promise<T> 
   } catch (error) {
     if (isUniqueViolation(error))
       throw new Conflict(`name: a suite called '${input.name ?? ''}' already exists`);
-    if (isForeignKeyViolation(error))
+    if (isForeignKeyViolation(error)) {
+      // A device deleted while this suite was being saved, or the room.
+      if (constraintOf(error)?.includes('device'))
+        throw new Invalid('deviceIds: one of the devices no longer exists');
       throw new Invalid(`roomId: no room with id ${input.roomId ?? ''}`);
+    }
     throw error;
   }
 }

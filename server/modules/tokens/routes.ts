@@ -74,6 +74,6 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
       },
     },
     async (request) =>
-      service.revokeToken(ctx.db, principalOf(request), actor(request), request.params.id),
+      service.revokeToken(ctx.db, ctx.bus, principalOf(request), actor(request), request.params.id),
   );
 };

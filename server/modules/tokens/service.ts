@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { TokenScope } from '../../db/schema/index.ts';
+import type { EventBus } from '../../events.ts';
 import { Forbidden, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor, Principal } from '../auth/principal.ts';
@@ -60,9 +61,15 @@ export async function listTokens(db: Db, principal: Principal) {
   return (await repo.listTokens(db, user.role === 'admin' ? null : user.userId)).map(toToken);
 }
 
-export async function revokeToken(db: Db, principal: Principal, actor: Actor, id: string) {
+export async function revokeToken(
+  db: Db,
+  bus: EventBus,
+  principal: Principal,
+  actor: Actor,
+  id: string,
+) {
   const user = userOf(principal);
-  return db.transaction(async (tx) => {
+  const token = await db.transaction(async (tx) => {
     const before = await repo.getToken(tx, id);
     if (!before || (before.userId !== user.userId && user.role !== 'admin')) {
       throw new NotFound(`token ${id} does not exist`);
@@ -77,4 +84,6 @@ export async function revokeToken(db: Db, principal: Principal, actor: Actor, id
     });
     return toToken(row);
   });
+  bus.endSessions({ tokenId: id });
+  return token;
 }

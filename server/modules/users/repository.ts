@@ -37,6 +37,19 @@ export async function insertUser(
   return row;
 }
 
+/** For the first admin: another instance starting at the same moment may have made it. */
+export async function insertUserIfAbsent(
+  db: Db,
+  values: { username: string; displayName: string; passwordHash: string; role: Role },
+) {
+  const [row] = await db
+    .insert(users)
+    .values(values)
+    .onConflictDoNothing()
+    .returning(publicColumns);
+  return row;
+}
+
 export async function updateUser(
   db: Db,
   id: string,

@@ -50,6 +50,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
     async (request) => {
       const user = await service.updateUser(
         ctx.db,
+        ctx.bus,
         principalOf(request),
         actor(request),
         request.params.id,

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/client.ts';
 import type { Role } from '../../db/schema/index.ts';
+import type { EventBus } from '../../events.ts';
 import { Conflict, Forbidden, NotFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { systemActor, type Actor, type Principal } from '../auth/principal.ts';
 import { generatePassword, hashPassword } from '../auth/secrets.ts';
+import { deleteUserSessions } from '../auth/repository.ts';
 import * as repo from './repository.ts';
 
 export function toUser(row: repo.UserRow) {
@@ -22,21 +24,23 @@ export function toUser(row: repo.UserRow) {
 export async function ensureAdmin(db: Db, password: string | undefined): Promise<string | null> {
   if ((await repo.countUsers(db)) > 0) return null;
   const chosen = password ?? generatePassword();
-  await db.transaction(async (tx) => {
-    const user = await repo.insertUser(tx, {
+  const created = await db.transaction(async (tx) => {
+    const user = await repo.insertUserIfAbsent(tx, {
       username: 'admin',
       displayName: 'Administrator',
       passwordHash: await hashPassword(chosen),
       role: 'admin',
     });
+    if (!user) return false;
     await recordAudit(tx, systemActor, {
       action: 'create',
       entity: 'user',
       entityId: user.id,
       after: toUser(user),
     });
+    return true;
   });
-  return password ? null : chosen;
+  return created && !password ? chosen : null;
 }
 
 export async function createUser(
@@ -74,6 +78,7 @@ export async function listUsers(db: Db) {
 
 export async function updateUser(
   db: Db,
+  bus: EventBus,
   principal: Principal,
   actor: Actor,
   id: string,
@@ -89,7 +94,12 @@ export async function updateUser(
     throw new Forbidden('you may not disable or demote yourself; ask another admin');
   }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return db.transaction(async (tx) => {
+  // A new password or a disabled account ends the user's other sessions: a stolen cookie must
+  // not outlive the password reset that was meant to shut it out.
+  const endSessions = passwordHash !== undefined || input.disabled === true;
+  const keep =
+    self && input.disabled !== true && principal.kind === 'user' ? principal.sessionId : null;
+  const user = await db.transaction(async (tx) => {
     const before = await repo.getUser(tx, id);
     if (!before) throw new NotFound(`user ${id} does not exist`);
     const row = await repo.updateUser(tx, id, {
@@ -107,6 +117,9 @@ export async function updateUser(
       before: toUser(before),
       after,
     });
+    if (endSessions) await deleteUserSessions(tx, id, keep);
     return toUser(row);
   });
+  if (endSessions) bus.endSessions({ userId: id, exceptSessionId: keep });
+  return user;
 }

@@ -1,5 +1,7 @@
 import type { LiveEvent } from './types.ts';
 
+const sessionEndedCode = 4401;
+
 const firstRetryMs = 1_000;
 const maxRetryMs = 30_000;
 
@@ -75,11 +77,13 @@ export class LiveSocket {
         this.handlers.onEvent(event);
       }
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       // A socket we already replaced or stopped must not schedule anything.
       if (this.socket !== socket) return;
       this.socket = null;
-      this.handlers.onLost(ready);
+      // 4401: the server ended this session (logout elsewhere, password change, account
+      // disabled). Treat it like a refused upgrade, so the session is checked.
+      this.handlers.onLost(ready && event.code !== sessionEndedCode);
       if (this.running) this.retryLater();
     });
   }
