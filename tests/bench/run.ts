@@ -1,7 +1,9 @@
 import { benchIngest } from './ingest.ts';
+import { benchSnmpWalk } from './snmp-walk.ts';
 
 // Benchmarks print a ratio against a baseline measured in the same run; they are not tests.
 console.log('Suitewatch benchmarks (each compares against a baseline in the same run)');
 await benchIngest('pglite');
 if (process.env.DATABASE_URL) await benchIngest('postgres');
 else console.log('ingest on postgres: skipped, DATABASE_URL is not set');
+await benchSnmpWalk();

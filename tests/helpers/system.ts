@@ -34,6 +34,18 @@ export const parts = {
         ? null
         : '/usr/bin/chromium is not installed (apt-get install chromium)',
   },
+  snmpd: {
+    name: 'snmpd',
+    missing: () =>
+      existsSync('/usr/sbin/snmpd')
+        ? null
+        : '/usr/sbin/snmpd is not installed (apt-get install snmpd)',
+  },
+  snmpCli: {
+    name: 'snmp',
+    missing: () =>
+      onPath('snmpbulkwalk') ? null : 'snmpbulkwalk is not on PATH (apt-get install snmp)',
+  },
   promtool: {
     name: 'promtool',
     missing: () =>

@@ -1,0 +1,192 @@
+import snmp from 'net-snmp';
+import { KeyedLimit } from './limit.ts';
+
+export type SnmpVersion = '1' | '2c' | '3';
+export type AuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type PrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
+
+export interface SnmpUser {
+  name: string;
+  level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+  authProtocol?: AuthProtocol;
+  authKey?: string;
+  privProtocol?: PrivProtocol;
+  privKey?: string;
+}
+
+export interface SnmpTarget {
+  host: string;
+  port?: number;
+  version: SnmpVersion;
+  community?: string;
+  user?: SnmpUser;
+  timeoutMs?: number;
+  retries?: number;
+  /** GetBulk repetitions per request when walking; 25 matches `snmpbulkwalk -Cr25`. */
+  maxRepetitions?: number;
+}
+
+/** A decoded value: numbers, Counter64 as bigint, text and OIDs as strings; null when absent. */
+export type SnmpValue = number | bigint | string | null;
+
+export interface SnmpVarbind {
+  oid: string;
+  value: SnmpValue;
+  type: number;
+}
+
+// Small agents (a NAS's, a RAID card's) fall over under parallel walks: two sessions per device.
+const perDevice = new KeyedLimit(2);
+
+const ObjectType = snmp.ObjectType;
+
+/**
+ * Counter64 arrives as a big-endian Buffer of 1 to 9 bytes (a leading zero byte keeps it
+ * unsigned), so it is read as hex rather than with readBigUInt64BE.
+ */
+export function decodeCounter64(buffer: Buffer): bigint {
+  return buffer.length === 0 ? 0n : BigInt(`0x${buffer.toString('hex')}`);
+}
+
+export function decode(varbind: snmp.Varbind): SnmpValue {
+  const { type, value } = varbind;
+  if (
+    type === ObjectType.NoSuchObject ||
+    type === ObjectType.NoSuchInstance ||
+    type === ObjectType.EndOfMibView
+  ) {
+    return null;
+  }
+  if (type === ObjectType.Null || value === null || value === undefined) return null;
+  if (type === ObjectType.Counter64 && Buffer.isBuffer(value)) return decodeCounter64(value);
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint')
+    return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return String(value);
+}
+
+const authProtocols: Record<AuthProtocol, snmp.AuthProtocols> = {
+  md5: snmp.AuthProtocols.md5,
+  sha: snmp.AuthProtocols.sha,
+  sha224: snmp.AuthProtocols.sha224,
+  sha256: snmp.AuthProtocols.sha256,
+  sha384: snmp.AuthProtocols.sha384,
+  sha512: snmp.AuthProtocols.sha512,
+};
+const privProtocols: Record<PrivProtocol, snmp.PrivProtocols> = {
+  des: snmp.PrivProtocols.des,
+  aes: snmp.PrivProtocols.aes,
+  aes256b: snmp.PrivProtocols.aes256b,
+  aes256r: snmp.PrivProtocols.aes256r,
+};
+
+function open(target: SnmpTarget): snmp.Session {
+  const common = {
+    port: target.port ?? 161,
+    timeout: target.timeoutMs ?? 2000,
+    retries: target.retries ?? 1,
+    transport: 'udp4' as const,
+    // Our own ids; net-snmp's default check of the reply's request id stays on.
+    idBitsSize: 32 as const,
+  };
+  if (target.version === '3') {
+    const user = target.user;
+    if (!user) throw new Error('SNMPv3 needs a user');
+    return snmp.createV3Session(
+      target.host,
+      {
+        name: user.name,
+        level: snmp.SecurityLevel[user.level],
+        authProtocol: user.authProtocol ? authProtocols[user.authProtocol] : undefined,
+        authKey: user.authKey,
+        privProtocol: user.privProtocol ? privProtocols[user.privProtocol] : undefined,
+        privKey: user.privKey,
+      },
+      { ...common, version: snmp.Version3 },
+    );
+  }
+  return snmp.createSession(target.host, target.community ?? 'public', {
+    ...common,
+    version: target.version === '1' ? snmp.Version1 : snmp.Version2c,
+  });
+}
+
+/** A session whose every call returns a promise that rejects on any error. */
+export class SnmpSession {
+  constructor(
+    private readonly session: snmp.Session,
+    private readonly target: SnmpTarget,
+  ) {}
+
+  /** GETs the OIDs; an OID the agent does not have maps to null. */
+  get(oids: string[]): Promise<Map<string, SnmpValue>> {
+    return new Promise((resolve, reject) => {
+      this.session.get(oids, (error, varbinds) => {
+        if (error) return reject(error);
+        const values = new Map<string, SnmpValue>();
+        for (const vb of varbinds ?? [])
+          values.set(vb.oid, snmp.isVarbindError(vb) ? null : decode(vb));
+        resolve(values);
+      });
+    });
+  }
+
+  /**
+   * Walks a subtree with GetBulk (GetNext on v1). Rows come back in agent order. A v1 agent that
+   * answers with noSuchName at the end of its MIB ends the walk rather than failing it.
+   */
+  walk(oid: string): Promise<SnmpVarbind[]> {
+    return new Promise((resolve, reject) => {
+      const rows: SnmpVarbind[] = [];
+      this.session.subtree(
+        oid,
+        this.target.maxRepetitions ?? 25,
+        (varbinds) => {
+          for (const vb of varbinds) {
+            if (!snmp.isVarbindError(vb))
+              rows.push({ oid: vb.oid, value: decode(vb), type: vb.type ?? 0 });
+          }
+        },
+        (error) => {
+          if (error && !(this.target.version === '1' && /NoSuchName/i.test(error.message)))
+            reject(error);
+          else resolve(rows);
+        },
+      );
+    });
+  }
+}
+
+/**
+ * Opens a session, runs `work`, and closes the session whatever happens. At most two sessions
+ * per device run at once; an abort cancels outstanding requests.
+ */
+export function withSession<T>(
+  target: SnmpTarget,
+  work: (session: SnmpSession) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return perDevice.run(`${target.host}:${target.port ?? 161}`, async () => {
+    signal?.throwIfAborted();
+    const session = open(target);
+    // Socket errors arrive as events; without a listener they would crash the process.
+    session.on('error', () => {});
+    // net-snmp registers a request only once its datagram is sent, so an early abort finds
+    // nothing to cancel: the work is raced against the abort instead.
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new Error('aborted'));
+    });
+    aborted.catch(() => {});
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const work$ = work(new SnmpSession(session, target));
+      return await (signal ? Promise.race([work$, aborted]) : work$);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      session.cancelRequests(new Error('session closed'));
+      session.close();
+    }
+  });
+}
