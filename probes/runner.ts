@@ -39,6 +39,7 @@ interface Scheduled {
   timer: NodeJS.Timeout | null;
   nextAt: number;
   running: AbortController | null;
+  state: Map<string, unknown>;
 }
 
 export interface RunnerStats {
@@ -146,7 +147,14 @@ export class Runner {
       const existing = this.scheduled.get(spec.id);
       if (existing && existing.signature === signature) continue;
       if (existing) this.unschedule(existing);
-      const entry: Scheduled = { spec, signature, timer: null, nextAt: 0, running: null };
+      const entry: Scheduled = {
+        spec,
+        signature,
+        timer: null,
+        nextAt: 0,
+        running: null,
+        state: new Map(),
+      };
       this.scheduled.set(spec.id, entry);
       // At start-up, spread the checks over their interval so they do not all fire together;
       // a check added or changed later runs within a second so its user sees it at once.
@@ -223,7 +231,12 @@ export class Runner {
         }, timeoutMs);
       });
       const outcome = await Promise.race([
-        kind.run(spec.config as never, { signal: controller.signal, timeoutMs, host: spec.host }),
+        kind.run(spec.config as never, {
+          signal: controller.signal,
+          timeoutMs,
+          host: spec.host,
+          state: entry.state,
+        }),
         timedOut,
       ]);
       ({ status, message, readings } = outcome);

@@ -36,11 +36,15 @@ export interface ProbeContext {
   timeoutMs: number;
   /** The device's host, for kinds whose config may leave the address out. */
   host: string;
+  /** Kept by the runner between runs of one check (counter samples, last uptime). */
+  state: Map<string, unknown>;
 }
 
 export interface ProbeKind<S extends TSchema = TSchema> {
   kind: string;
   configSchema: S;
+  /** Dot paths of config fields that are secrets: stored sealed, never returned by the API. */
+  secretFields?: readonly string[];
   /** Run once. Throwing is fine: the runner turns a throw into a critical result. */
   run(config: Static<S>, context: ProbeContext): Promise<ProbeOutcome>;
 }

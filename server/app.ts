@@ -33,6 +33,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { opsRoutes } from './plugins/ops.ts';
 import { websocketRoutes } from './plugins/websocket.ts';
+import { loadSecretBox } from './secrets.ts';
 import { installValidators } from './validation.ts';
 
 export interface BuiltContext extends Context {
@@ -50,6 +51,7 @@ export function createContext(database: Database, config: Config): BuiltContext 
     bus,
     metrics: createMetrics(),
     partitions: new Partitions(database.db, config.retentionDays),
+    secrets: loadSecretBox(config),
     auth: new AuthService(database.db, config, embeddedProbeSecret, bus),
     embeddedProbeSecret,
   };

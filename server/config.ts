@@ -13,6 +13,7 @@ export interface Config {
   retentionDays: number;
   webDir: string;
   trapPort: number;
+  secretKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DATABASE_URL is not a valid URL (percent-encode special characters in the password)',
     );
   }
+  const secretKey = env.SUITEWATCH_SECRET_KEY || undefined;
+  if (secretKey !== undefined && secretKey.length < 16) {
+    throw new ConfigError('SUITEWATCH_SECRET_KEY must be at least 16 characters');
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got '${logLevel}'`);
@@ -72,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.SUITEWATCH_WEB_DIR?.trim() || new URL('../web/dist', import.meta.url).pathname,
     ),
     trapPort: int(env, 'SUITEWATCH_TRAP_PORT', 1162, 0, 65535),
+    secretKey,
   };
 }

@@ -4,6 +4,7 @@ import type { Partitions } from './db/partitions.ts';
 import type { EventBus } from './events.ts';
 import type { Metrics } from './metrics.ts';
 import type { AuthService } from './modules/auth/service.ts';
+import type { SecretBox } from './secrets.ts';
 
 /** What every module plugin is given: one database, one bus, one registry. */
 export interface Context {
@@ -14,4 +15,5 @@ export interface Context {
   metrics: Metrics;
   partitions: Partitions;
   auth: AuthService;
+  secrets: SecretBox;
 }

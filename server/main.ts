@@ -64,10 +64,11 @@ async function main() {
     fail(`cannot use the ${describeStore(config)}: ${reason(error)}`);
   }
 
-  const ctx = createContext(database, config);
+  let ctx: ReturnType<typeof createContext>;
   let generated: string | null;
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
+    ctx = createContext(database, config);
     await ctx.partitions.ensureAhead();
     generated = await ensureAdmin(ctx.db, config.adminPassword);
     app = await buildApp(ctx, { level: config.logLevel });

@@ -63,7 +63,10 @@ function batch(checkIds: string[], round: number, offset: number): CheckResult[]
 
 /** Our path: ingestResults (unnest arrays, one transaction per batch, status recompute). */
 async function ours(database: Database, checkIds: string[]) {
-  const ctx = createContext(database, loadConfig({}));
+  const ctx = createContext(
+    database,
+    loadConfig({ SUITEWATCH_SECRET_KEY: 'bench-secret-key-0123456789' }),
+  );
   await ctx.partitions.ensureAhead();
   const started = performance.now();
   for (let round = 0; round < batches; round += 1)

@@ -28,6 +28,7 @@ export async function createTestApp(
   const database = await createTestDatabase(store);
   const config = loadConfig({
     SUITEWATCH_WEB_DIR: mkdtempSync(join(tmpdir(), 'sw-web-')),
+    SUITEWATCH_SECRET_KEY: 'test-secret-key-not-for-production',
     ...env,
   });
   const ctx = createContext(database, config);

@@ -29,7 +29,12 @@ describe('http probe against a real local server', () => {
   });
 
   const run = (config: Parameters<typeof httpProbe.run>[0], timeoutMs = 2000) =>
-    httpProbe.run(config, { signal: AbortSignal.timeout(timeoutMs), timeoutMs, host: '127.0.0.1' });
+    httpProbe.run(config, {
+      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      host: '127.0.0.1',
+      state: new Map(),
+    });
 
   it('is ok on a 200 and reports latency and status code', async () => {
     const outcome = await run({ url: `${server.url}/ok` });

@@ -85,9 +85,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
       schema: { tags, body: CreateCheck, response: { 201: Check, ...errorResponses } },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await service.createCheck(ctx.db, ctx.bus, actor(request), request.body)),
+      reply.status(201).send(await service.createCheck(ctx, actor(request), request.body)),
   );
   app.patch(
     '/:id',
@@ -100,8 +98,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
         response: { 200: Check, ...errorResponses },
       },
     },
-    async (request) =>
-      service.updateCheck(ctx.db, ctx.bus, actor(request), request.params.id, request.body),
+    async (request) => service.updateCheck(ctx, actor(request), request.params.id, request.body),
   );
   app.delete(
     '/:id',
@@ -110,7 +107,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
       schema: { tags, params: IdParams, response: { 200: Ok, ...errorResponses } },
     },
     async (request) => {
-      await service.deleteCheck(ctx.db, ctx.bus, actor(request), request.params.id);
+      await service.deleteCheck(ctx, actor(request), request.params.id);
       return { ok: true };
     },
   );

@@ -1,7 +1,8 @@
 import { probeKinds } from '../../../probes/registry.ts';
+import type { ProbeKind } from '../../../probes/types.ts';
+import type { Context } from '../../context.ts';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
-import type { EventBus } from '../../events.ts';
 import { Invalid, NotFound } from '../../errors.ts';
 import { assertValid } from '../../validation.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -9,43 +10,72 @@ import type { Actor } from '../auth/principal.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import { serialize } from '../serialize.ts';
 import * as repo from './repository.ts';
+import { redactConfig, sealConfig } from './secrets.ts';
 
-function checkConfig(kind: string, config: unknown) {
+type Services = Pick<Context, 'db' | 'bus' | 'secrets'>;
+
+function kindOf(kind: string): ProbeKind {
   const probe = probeKinds[kind];
-  if (!probe)
+  if (!probe) {
     throw new Invalid(
       `kind: unknown check kind '${kind}'; known kinds: ${Object.keys(probeKinds).join(', ')}`,
     );
-  assertValid(probe.configSchema, config, 'body.config');
+  }
+  return probe;
+}
+
+/** Validates the config as sent, and returns it with every secret sealed for storage. */
+function prepareConfig(
+  ctx: Services,
+  kind: string,
+  incoming: Record<string, unknown>,
+  existing: Record<string, unknown> | null,
+) {
+  const probe = kindOf(kind);
+  const { stored, forValidation } = sealConfig(
+    ctx.secrets,
+    probe.secretFields ?? [],
+    incoming,
+    existing,
+  );
+  assertValid(probe.configSchema, forValidation, 'body.config');
+  return stored;
+}
+
+/** What the API shows of a check: secrets masked, never sealed text. */
+function shown(row: repo.CheckRow) {
+  return { ...serialize(row), config: redactConfig(row.config) };
 }
 
 export const listChecks = async (db: Db, deviceId?: string) =>
-  (await repo.listChecks(db, deviceId)).map(serialize);
+  (await repo.listChecks(db, deviceId)).map(shown);
 
-export async function getCheck(db: Db, id: string) {
+async function stored(db: Db, id: string) {
   const row = await repo.getCheck(db, id);
   if (!row) throw new NotFound(`check ${id} does not exist`);
-  return serialize(row);
+  return row;
+}
+
+export async function getCheck(db: Db, id: string) {
+  return shown(await stored(db, id));
 }
 
 /** Writes, recomputes the device's status in the same transaction, then publishes. */
 async function change<T extends { deviceId: string; id: string }>(
-  db: Db,
-  bus: EventBus,
+  ctx: Services,
   work: (tx: Db) => Promise<T>,
 ): Promise<T> {
-  const { result, changes } = await db.transaction(async (tx) => {
+  const { result, changes } = await ctx.db.transaction(async (tx) => {
     const result = await work(tx);
     return { result, changes: await recomputeDevices(tx, [result.deviceId]) };
   });
-  bus.publish({ type: 'changed', entity: 'check', id: result.id });
-  await publishStatusChanges(db, bus, changes);
+  ctx.bus.publish({ type: 'changed', entity: 'check', id: result.id });
+  await publishStatusChanges(ctx.db, ctx.bus, changes);
   return result;
 }
 
 export async function createCheck(
-  db: Db,
-  bus: EventBus,
+  ctx: Services,
   actor: Actor,
   input: {
     deviceId: string;
@@ -55,10 +85,10 @@ export async function createCheck(
     enabled?: boolean;
   },
 ) {
-  checkConfig(input.kind, input.config);
+  const config = prepareConfig(ctx, input.kind, input.config, null);
   try {
-    return await change(db, bus, async (tx) => {
-      const row = serialize(await repo.insertCheck(tx, input));
+    return await change(ctx, async (tx) => {
+      const row = shown(await repo.insertCheck(tx, { ...input, config }));
       await recordAudit(tx, actor, {
         action: 'create',
         entity: 'check',
@@ -75,30 +105,32 @@ export async function createCheck(
 }
 
 export async function updateCheck(
-  db: Db,
-  bus: EventBus,
+  ctx: Services,
   actor: Actor,
   id: string,
   input: repo.CheckValues,
 ) {
-  return change(db, bus, async (tx) => {
-    const before = await getCheck(tx, id);
-    if (input.config !== undefined) checkConfig(before.kind, input.config);
-    const row = serialize((await repo.updateCheck(tx, id, input))!);
+  return change(ctx, async (tx) => {
+    const before = await stored(tx, id);
+    const values =
+      input.config === undefined
+        ? input
+        : { ...input, config: prepareConfig(ctx, before.kind, input.config, before.config) };
+    const row = shown((await repo.updateCheck(tx, id, values))!);
     await recordAudit(tx, actor, {
       action: 'update',
       entity: 'check',
       entityId: id,
-      before,
+      before: shown(before),
       after: row,
     });
     return row;
   });
 }
 
-export async function deleteCheck(db: Db, bus: EventBus, actor: Actor, id: string) {
-  await change(db, bus, async (tx) => {
-    const before = await getCheck(tx, id);
+export async function deleteCheck(ctx: Services, actor: Actor, id: string) {
+  await change(ctx, async (tx) => {
+    const before = shown(await stored(tx, id));
     await repo.deleteCheck(tx, id);
     await recordAudit(tx, actor, { action: 'delete', entity: 'check', entityId: id, before });
     return before;

@@ -3,14 +3,19 @@ import type { Context } from '../../context.ts';
 import { dayStart } from '../../db/partitions.ts';
 import { Invalid } from '../../errors.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
+import { openConfig } from '../checks/secrets.ts';
 import * as repo from './repository.ts';
 
 const dayMs = 86_400_000;
 // Probe clocks drift; a result a little ahead of ours is taken as now rather than refused.
 const futureToleranceMs = 60_000;
 
+/** The enabled checks, with their secrets opened: probes need the community to poll. */
 export async function checksForProbe(ctx: Context): Promise<CheckSpec[]> {
-  return repo.runnableChecks(ctx.db);
+  return (await repo.runnableChecks(ctx.db)).map((check) => ({
+    ...check,
+    config: openConfig(ctx.secrets, check.config),
+  }));
 }
 
 export interface IngestSummary {

@@ -1,0 +1,45 @@
+import type { Collected, Profile, ProfileContext } from './types.ts';
+
+export const oids = {
+  sysDescr: '1.3.6.1.2.1.1.1.0',
+  sysObjectID: '1.3.6.1.2.1.1.2.0',
+  sysUpTime: '1.3.6.1.2.1.1.3.0',
+  sysName: '1.3.6.1.2.1.1.5.0',
+};
+
+/**
+ * What every agent answers: uptime, and a reboot seen as sysUpTime going down between polls.
+ * The reboot is a warning for the one poll that sees it.
+ */
+export async function collectSystem({
+  session,
+  state,
+}: ProfileContext): Promise<Collected & { uptimeTicks: number | null }> {
+  const values = await session.get([oids.sysUpTime]);
+  const ticks = values.get(oids.sysUpTime);
+  const uptimeTicks = typeof ticks === 'number' ? ticks : null;
+  const result: Collected & { uptimeTicks: number | null } = {
+    readings: [],
+    findings: [],
+    uptimeTicks,
+  };
+  if (uptimeTicks === null) return result;
+  result.readings.push({ name: 'uptime_s', value: Math.floor(uptimeTicks / 100), unit: 's' });
+  const previous = state.get('uptimeTicks');
+  if (typeof previous === 'number' && uptimeTicks < previous) {
+    result.findings.push({
+      status: 'warning',
+      message: `restarted ${Math.round(uptimeTicks / 6000)} min ago (uptime went down)`,
+    });
+  }
+  state.set('uptimeTicks', uptimeTicks);
+  return result;
+}
+
+export const systemProfile: Profile = {
+  name: 'system',
+  description: 'Any SNMP agent: reachability, uptime and reboots',
+  matches: () => true,
+  thresholds: [],
+  collect: collectSystem,
+};

@@ -1,0 +1,43 @@
+import type { SnmpSession } from '../snmp/session.ts';
+import type { Reading, Status } from '../types.ts';
+
+export interface Finding {
+  status: Exclude<Status, 'ok'>;
+  message: string;
+}
+
+export interface Collected {
+  readings: Reading[];
+  findings: Finding[];
+}
+
+export interface ProfileContext {
+  session: SnmpSession;
+  /** Kept between runs of one check: counters for rates, the last uptime for reboots. */
+  state: Map<string, unknown>;
+  nowMs: number;
+}
+
+/** A threshold on every reading whose name starts with `prefix` (`volume.used_pct` matches `volume.used_pct[/]`). */
+export interface Threshold {
+  prefix: string;
+  warning: number;
+  critical: number;
+  /** What the number is, for the message: "volume / is 91% full". */
+  describe: (name: string, value: number) => string;
+}
+
+/** A device profile: what to read from one kind of device and when to worry. */
+export interface Profile {
+  name: string;
+  description: string;
+  /** For `auto`: whether this profile fits an agent with this sysObjectID and sysDescr. */
+  matches(sysObjectID: string, sysDescr: string): boolean;
+  thresholds: Threshold[];
+  collect(context: ProfileContext): Promise<Collected>;
+}
+
+/** A reading name carries its instance in brackets; characters outside the allowed set become `_`. */
+export function instanceName(base: string, instance: string): string {
+  return `${base}[${instance.replace(/[^A-Za-z0-9_.:/-]/g, '_').slice(0, 100)}]`;
+}
