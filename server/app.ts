@@ -39,11 +39,14 @@ import { installValidators } from './validation.ts';
 export interface BuiltContext extends Context {
   /** The embedded probe's bearer secret: in memory only, for the in-process transport. */
   embeddedProbeSecret: string;
+  /** The key file made by this start, if any: main.ts refuses it when sealed secrets exist. */
+  secretKeyCreated: string | null;
 }
 
 export function createContext(database: Database, config: Config): BuiltContext {
   const embeddedProbeSecret = newSecret('swe');
   const bus = new EventBus();
+  const secretBox = loadSecretBox(config);
   return {
     db: database.db,
     store: database.store,
@@ -51,7 +54,8 @@ export function createContext(database: Database, config: Config): BuiltContext 
     bus,
     metrics: createMetrics(),
     partitions: new Partitions(database.db, config.retentionDays),
-    secrets: loadSecretBox(config),
+    secrets: secretBox.box,
+    secretKeyCreated: secretBox.created,
     auth: new AuthService(database.db, config, embeddedProbeSecret, bus),
     embeddedProbeSecret,
   };

@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { loadConfig, type Config } from './config.ts';
 import { migrateDatabase, openPglite, openPostgres, type Database } from './db/client.ts';
 import { buildApp, createContext } from './app.ts';
 import { deleteExpiredSessions } from './modules/auth/repository.ts';
+import { hasSealedSecrets } from './modules/checks/repository.ts';
 import { ensureAdmin } from './modules/users/service.ts';
 import { startEmbeddedProbe } from './probe-host.ts';
 import type { Runner } from '../probes/runner.ts';
@@ -69,6 +71,13 @@ async function main() {
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     ctx = createContext(database, config);
+    if (ctx.secretKeyCreated && (await hasSealedSecrets(ctx.db))) {
+      rmSync(ctx.secretKeyCreated);
+      throw new Error(
+        'the database holds SNMP secrets sealed with another key, but no key was found; restore secret.key ' +
+          'to the data directory or set SUITEWATCH_SECRET_KEY to the key used before',
+      );
+    }
     await ctx.partitions.ensureAhead();
     generated = await ensureAdmin(ctx.db, config.adminPassword);
     app = await buildApp(ctx, { level: config.logLevel });

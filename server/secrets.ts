@@ -36,14 +36,23 @@ export class SecretBox {
  * bytes), else from `secret.key` in the data directory, made on first start. Several instances
  * sharing one PostgreSQL must share SUITEWATCH_SECRET_KEY.
  */
-export function loadSecretBox(config: Pick<Config, 'secretKey' | 'dataDir'>): SecretBox {
-  if (config.secretKey)
-    return new SecretBox(createHash('sha256').update(config.secretKey).digest());
+export function loadSecretBox(config: Pick<Config, 'secretKey' | 'dataDir'>): {
+  box: SecretBox;
+  created: string | null;
+} {
+  if (config.secretKey) {
+    return {
+      box: new SecretBox(createHash('sha256').update(config.secretKey).digest()),
+      created: null,
+    };
+  }
   const file = join(config.dataDir, 'secret.key');
+  let created: string | null = null;
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    created = file;
   }
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  return new SecretBox(key);
+  return { box: new SecretBox(key), created };
 }

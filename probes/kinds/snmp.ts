@@ -23,7 +23,8 @@ export interface SnmpConfig {
   port?: number;
   community?: string;
   user?: SnmpUser;
-  timeoutMs?: number;
+  /** Per request, not per poll: the runner bounds the whole poll by the check's interval. */
+  requestTimeoutMs?: number;
   retries?: number;
   profile?: string;
   thresholds?: Overrides;
@@ -72,7 +73,7 @@ export const snmpConfigSchema = Type.Unsafe<SnmpConfig>({
         },
       ],
     },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 30_000 },
+    requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 30_000 },
     retries: { type: 'integer', minimum: 0, maximum: 5 },
     profile: { type: 'string', enum: ['auto', ...Object.keys(profiles)] },
     thresholds: {
@@ -115,18 +116,19 @@ export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
       version: config.version,
       community: config.community,
       user: config.user,
-      timeoutMs: config.timeoutMs,
+      timeoutMs: config.requestTimeoutMs,
       retries: config.retries,
     };
     return withSession(
       target,
       async (session) => {
         const profile = await pick(config, (o) => session.get(o));
-        const collected = await profile.collect({
-          session,
-          state: context.state,
-          nowMs: Date.now(),
-        });
+        // Work on a copy: a poll that fails half-way must leave no half-updated counters or
+        // uptime behind (a reboot seen on a failed poll would otherwise be lost).
+        const draft = new Map(context.state);
+        const collected = await profile.collect({ session, state: draft, nowMs: Date.now() });
+        context.state.clear();
+        for (const [key, value] of draft) context.state.set(key, value);
         const findings = [
           ...collected.findings,
           ...applyThresholds(collected.readings, profile.thresholds, config.thresholds),

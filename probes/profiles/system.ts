@@ -7,6 +7,19 @@ export const oids = {
   sysName: '1.3.6.1.2.1.1.5.0',
 };
 
+const wrapTicks = 2 ** 32;
+const dayTicks = 8_640_000;
+
+/**
+ * sysUpTime going down means the agent restarted, unless it wrapped: TimeTicks is 32 bits and
+ * wraps after 497 days, so a fall from the last day before the wrap into the first day after it
+ * is the clock, not a reboot.
+ */
+export function rebooted(previousTicks: number, ticks: number): boolean {
+  if (ticks >= previousTicks) return false;
+  return !(previousTicks > wrapTicks - dayTicks && ticks < dayTicks);
+}
+
 /**
  * What every agent answers: uptime, and a reboot seen as sysUpTime going down between polls.
  * The reboot is a warning for the one poll that sees it.
@@ -26,7 +39,7 @@ export async function collectSystem({
   if (uptimeTicks === null) return result;
   result.readings.push({ name: 'uptime_s', value: Math.floor(uptimeTicks / 100), unit: 's' });
   const previous = state.get('uptimeTicks');
-  if (typeof previous === 'number' && uptimeTicks < previous) {
+  if (typeof previous === 'number' && rebooted(previous, uptimeTicks)) {
     result.findings.push({
       status: 'warning',
       message: `restarted ${Math.round(uptimeTicks / 6000)} min ago (uptime went down)`,

@@ -10,6 +10,19 @@ const hrStorageFixedDisk = '1.3.6.1.2.1.25.2.1.4';
 const hrProcessorLoad = '1.3.6.1.2.1.25.3.3.1.2';
 const memTotalReal = '1.3.6.1.4.1.2021.4.5.0';
 const memAvailReal = '1.3.6.1.4.1.2021.4.6.0';
+const memBuffer = '1.3.6.1.4.1.2021.4.14.0';
+const memCached = '1.3.6.1.4.1.2021.4.15.0';
+
+// Ports that come and go with containers and VMs, or never leave the host: never alarmed or
+// reported, so a Docker host neither pages people nor grows a reading per container.
+const virtualPort = /^(docker|veth|virbr|br-|vnet|tun|tap|ifb|dummy|cali|flannel|cni)/i;
+const loopbackPort = /^lo$|loopback/i;
+// An error counter cannot honestly rise faster than this; a higher rate is a reset in disguise
+// (a driver reload resets it while sysUpTime keeps counting).
+const maxErrorsPerS = 1_000_000;
+// Interface operStatus values that mean a cable or link problem: down, lowerLayerDown.
+const linkDown = new Set([2, 7]);
+const ratePrefixes = ['in:', 'out:', 'inerr:', 'outerr:'];
 const laLoad = '1.3.6.1.4.1.2021.10.1.3';
 const ifTable = '1.3.6.1.2.1.2.2.1';
 const ifXTable = '1.3.6.1.2.1.31.1.1.1';
@@ -30,15 +43,20 @@ export function byIndex(
   return result;
 }
 
+const unsigned = (value: SnmpVarbind['value'] | undefined): number | null =>
+  typeof value === 'number' ? value >>> 0 : null;
+
 const num = (value: SnmpVarbind['value'] | undefined): number | null =>
   typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
 
 async function volumes(session: SnmpSession, readings: Reading[]): Promise<void> {
   for (const [, row] of byIndex(await session.walk(hrStorage), hrStorage)) {
     if (row.get(2) !== hrStorageFixedDisk) continue;
-    const units = num(row.get(4));
-    const size = num(row.get(5));
-    const used = num(row.get(6));
+    // Integer32 on the wire: agents that do not scale their units (Windows past 8 TB) send
+    // negative numbers, which are really unsigned.
+    const units = unsigned(row.get(4));
+    const size = unsigned(row.get(5));
+    const used = unsigned(row.get(6));
     const descr = String(row.get(3) ?? '');
     if (!units || !size || used === null) continue;
     readings.push(
@@ -64,13 +82,17 @@ async function cpuMemoryLoad(session: SnmpSession, readings: Reading[]): Promise
       unit: '%',
     });
   }
-  const memory = await session.get([memTotalReal, memAvailReal]);
+  // memAvailReal is only free memory; the page cache and buffers are free for the asking too.
+  const memory = await session.get([memTotalReal, memAvailReal, memBuffer, memCached]);
   const total = num(memory.get(memTotalReal) ?? null);
-  const available = num(memory.get(memAvailReal) ?? null);
-  if (total && available !== null) {
+  const free = num(memory.get(memAvailReal) ?? null);
+  if (total && free !== null) {
+    const reclaimable =
+      (num(memory.get(memBuffer) ?? null) ?? 0) + (num(memory.get(memCached) ?? null) ?? 0);
+    const used = Math.max(0, total - free - reclaimable);
     readings.push({
       name: 'memory.used_pct',
-      value: Math.round(((total - available) / total) * 1000) / 10,
+      value: Math.round((used / total) * 1000) / 10,
       unit: '%',
     });
   }
@@ -105,9 +127,12 @@ async function interfaces(
   };
   const big = (v: SnmpVarbind['value'] | undefined) =>
     typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : null;
+  const seen = new Set<string>();
   for (const [index, row] of base) {
     const name = String(row.get(2) ?? `if${index}`);
     if (row.get(7) !== 1) continue; // administratively down: deliberately off, never an alarm
+    if (virtualPort.test(name)) continue;
+    seen.add(index);
     const oper = num(row.get(8));
     if (oper !== null) {
       collected.readings.push({
@@ -115,16 +140,17 @@ async function interfaces(
         value: oper,
         unit: '',
       });
-      if (oper !== 1)
+      if (linkDown.has(oper) && !loopbackPort.test(name)) {
         collected.findings.push({ status: 'critical', message: `${name} is down (admin up)` });
+      }
     }
     const speedMbps = num(hc.get(index)?.get(15) ?? null);
     const lineBytes = speedMbps ? (speedMbps * 1e6) / 8 : undefined;
     const perSecond: Array<[string, number | null, number]> = [
       ['if.in_bps', rate(`in:${index}`, big(hc.get(index)?.get(6)), 64, lineBytes), 8],
       ['if.out_bps', rate(`out:${index}`, big(hc.get(index)?.get(10)), 64, lineBytes), 8],
-      ['if.in_errors_rate', rate(`inerr:${index}`, big(row.get(14)), 32), 1],
-      ['if.out_errors_rate', rate(`outerr:${index}`, big(row.get(20)), 32), 1],
+      ['if.in_errors_rate', rate(`inerr:${index}`, big(row.get(14)), 32, maxErrorsPerS), 1],
+      ['if.out_errors_rate', rate(`outerr:${index}`, big(row.get(20)), 32, maxErrorsPerS), 1],
     ];
     for (const [reading, value, scale] of perSecond) {
       if (value !== null) {
@@ -135,6 +161,11 @@ async function interfaces(
         });
       }
     }
+  }
+  // Forget the counters of interfaces that are gone (or were renumbered), so state stays bounded.
+  for (const key of [...state.keys()]) {
+    const prefix = ratePrefixes.find((p) => key.startsWith(p));
+    if (prefix && !seen.has(key.slice(prefix.length))) state.delete(key);
   }
 }
 

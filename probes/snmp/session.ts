@@ -40,6 +40,11 @@ const perDevice = new KeyedLimit(2);
 
 const ObjectType = snmp.ObjectType;
 
+const isNoSuchName = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { status?: unknown }).status === snmp.ErrorStatus.NoSuchName;
+
 /**
  * Counter64 arrives as a big-endian Buffer of 1 to 9 bytes (a leading zero byte keeps it
  * unsigned), so it is read as hex rather than with readBigUInt64BE.
@@ -119,8 +124,29 @@ export class SnmpSession {
     private readonly target: SnmpTarget,
   ) {}
 
-  /** GETs the OIDs; an OID the agent does not have maps to null. */
-  get(oids: string[]): Promise<Map<string, SnmpValue>> {
+  /**
+   * GETs the OIDs; an OID the agent does not have maps to null. A v1 agent refuses the whole
+   * request with noSuchName when one OID is missing, so there each OID is asked on its own.
+   */
+  async get(oids: string[]): Promise<Map<string, SnmpValue>> {
+    try {
+      return await this.getOnce(oids);
+    } catch (error) {
+      if (this.target.version !== '1' || !isNoSuchName(error)) throw error;
+    }
+    const values = new Map<string, SnmpValue>();
+    for (const oid of oids) {
+      try {
+        values.set(oid, (await this.getOnce([oid])).get(oid) ?? null);
+      } catch (error) {
+        if (!isNoSuchName(error)) throw error;
+        values.set(oid, null);
+      }
+    }
+    return values;
+  }
+
+  private getOnce(oids: string[]): Promise<Map<string, SnmpValue>> {
     return new Promise((resolve, reject) => {
       this.session.get(oids, (error, varbinds) => {
         if (error) return reject(error);

@@ -12,7 +12,7 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** `public`: no login (login, health). `probe`: probe tokens (and admins) only. Default: users. */
+    /** `public`: no login (login, health). `probe`: probe tokens only. Default: users. */
     auth?: 'public' | 'probe';
     /** Roles allowed; absent means every logged-in user. */
     roles?: readonly Role[];
@@ -80,8 +80,9 @@ export const authPlugin = fp(
       }
       request.principal = principal;
 
+      // Probe routes hand out check secrets in plain text: probe tokens only, no user.
       if (config.auth === 'probe') {
-        if (principal.kind === 'probe' || principal.role === 'admin') return;
+        if (principal.kind === 'probe') return;
         throw new Forbidden('this route is for probe tokens');
       }
       if (principal.kind === 'probe') {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,5 +126,47 @@ describe('the server process', () => {
     });
     expect(((await kept.json()) as { name: string }).name).toBe('Playout');
     expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('refuses to start with a new secret key when the database holds secrets sealed with the old one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sw-key-'));
+    const env = {
+      SUITEWATCH_DATA_DIR: dataDir,
+      SUITEWATCH_ADMIN_PASSWORD: 'key-test-password',
+      SUITEWATCH_EMBEDDED_PROBE: 'false',
+    };
+    const first = await startServer(env);
+    running.push(first);
+    const login = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'key-test-password' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const post = (path: string, body: object) =>
+      fetch(`${first.url}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const device = (await (
+      await post('/api/devices', { name: 'NAS', kind: 'storage', host: '127.0.0.1' })
+    ).json()) as { id: string };
+    const check = await post('/api/checks', {
+      deviceId: device.id,
+      kind: 'snmp',
+      intervalS: 60,
+      config: { version: '2c', community: 'nas-ro' },
+    });
+    expect(check.status).toBe(201);
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    rmSync(join(dataDir, 'secret.key'));
+    const second = spawnServer({ ...env, PORT: String(await freePort()) });
+    expect(await second.exited).toBe(1);
+    expect(second.errors().trim()).toMatch(
+      /^suitewatch: cannot prepare the embedded database in .*: the database holds SNMP secrets sealed with another key/,
+    );
+    expect(existsSync(join(dataDir, 'secret.key'))).toBe(false);
   });
 });

@@ -74,7 +74,7 @@ for (const { store, needs } of stores) {
       );
     });
 
-    it('keeps a stored secret when a change sends the mask or leaves it out, and replaces it when sent', async () => {
+    it('keeps a stored secret only when a change sends the mask, and forgets one left out', async () => {
       const check = (await snmpCheck({ version: '2c', community })).json();
       const probeConfig = async () =>
         (
@@ -86,22 +86,58 @@ for (const { store, needs } of stores) {
         )
           .json()
           .checks.find((c: { id: string }) => c.id === check.id).config;
-      expect(
-        (
-          await api('PATCH', `/api/checks/${check.id}`, {
-            config: { version: '2c', community: '********', retries: 2 },
-          })
-        ).statusCode,
-      ).toBe(200);
+      const patch = (config: object) => api('PATCH', `/api/checks/${check.id}`, { config });
+      expect((await patch({ version: '2c', community: '********', retries: 2 })).statusCode).toBe(
+        200,
+      );
       expect(await probeConfig()).toEqual({ version: '2c', community, retries: 2 });
-      expect(
-        (
-          await api('PATCH', `/api/checks/${check.id}`, {
-            config: { version: '2c', community: 'new-community' },
-          })
-        ).statusCode,
-      ).toBe(200);
+      const missing = await patch({ version: '2c' });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().message).toMatch(/^body\.config\.community is required/);
+      // Moving to v3 leaves the old community behind for good.
+      const v3 = {
+        version: '3',
+        user: { name: 'swmon', level: 'authNoPriv', authProtocol: 'sha', authKey },
+      };
+      expect((await patch(v3)).statusCode).toBe(200);
+      expect(await probeConfig()).toEqual(v3);
+      const back = await patch({ version: '2c', community: '********' });
+      expect(back.statusCode).toBe(400);
+      expect(back.json().message).toMatch(/^body\.config\.community: send the secret itself/);
+      expect((await patch({ version: '2c', community: 'new-community' })).statusCode).toBe(200);
       expect((await probeConfig()).community).toBe('new-community');
+    });
+
+    it('gives plain-text secrets to probe tokens only, and lets only admins make probe tokens', async () => {
+      const asAdmin = await api('GET', '/api/probe/checks');
+      expect(asAdmin.statusCode).toBe(403);
+      expect(asAdmin.body).not.toContain(community);
+      const engineer = await t.userWithRole('engineer');
+      const minted = await t.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { cookie: engineer },
+        payload: { name: 'rogue', scope: 'probe' },
+      });
+      expect(minted.statusCode).toBe(403);
+      expect(minted.json().message).toBe('scope: probe tokens need the admin role');
+    });
+
+    it('leaves out a check whose secret no longer opens, and serves the others', async () => {
+      const good = (await snmpCheck({ version: '2c', community })).json();
+      const broken = (await snmpCheck({ version: '2c', community })).json();
+      await t.ctx.db.execute(
+        sql`update checks set config = jsonb_set(config, '{community,$sealed}', '"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"') where id = ${broken.id}`,
+      );
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/probe/checks',
+        headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
+      });
+      expect(response.statusCode).toBe(200);
+      const ids = response.json().checks.map((c: { id: string }) => c.id);
+      expect(ids).toContain(good.id);
+      expect(ids).not.toContain(broken.id);
     });
 
     it.each([

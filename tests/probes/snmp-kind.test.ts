@@ -12,7 +12,7 @@ describeWith([parts.snmpd], 'snmp check kind against Debian snmpd', () => {
 
   const run = (config: Omit<SnmpConfig, 'port'>, state = new Map<string, unknown>()) =>
     snmpProbe.run(
-      { port: agent.port, timeoutMs: 1000, ...config },
+      { port: agent.port, requestTimeoutMs: 1000, ...config },
       { signal: AbortSignal.timeout(10_000), timeoutMs: 10_000, host: '127.0.0.1', state },
     );
 
@@ -75,7 +75,7 @@ describeWith([parts.snmpd], 'snmp check kind against Debian snmpd', () => {
 
   it('rejects when the agent does not answer the community', async () => {
     await expect(
-      run({ version: '2c', community: 'wrong', retries: 0, timeoutMs: 300 }),
+      run({ version: '2c', community: 'wrong', retries: 0, requestTimeoutMs: 300 }),
     ).rejects.toThrow(/timed out/i);
   });
 });

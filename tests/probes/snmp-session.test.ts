@@ -67,6 +67,13 @@ describeWith([parts.snmpd, parts.snmpCli], 'SNMP sessions against Debian snmpd',
   it('speaks v1, walking with GetNext to the end of the subtree', async () => {
     const v1: SnmpTarget = { ...target, version: '1' };
     expect((await withSession(v1, (s) => s.get([sysDescr]))).get(sysDescr)).toMatch(/Linux/);
+    // A v1 agent refuses a whole GET when one OID is missing; each OID is then asked alone.
+    const mixed = await withSession(v1, (s) =>
+      s.get([sysDescr, '1.3.6.1.2.1.1.99.0', sysLocation]),
+    );
+    expect(mixed.get(sysDescr)).toMatch(/Linux/);
+    expect(mixed.get('1.3.6.1.2.1.1.99.0')).toBeNull();
+    expect(mixed.get(sysLocation)).toBe('Machine room, rack 4');
     const rows = await withSession(v1, (s) => s.walk('1.3.6.1.2.1.1'));
     expect(rows.map((r) => r.oid)).toContain(sysLocation);
   });

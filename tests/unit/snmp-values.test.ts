@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterRate } from '../../probes/snmp/rates.ts';
+import { rebooted } from '../../probes/profiles/system.ts';
 import { decodeCounter64 } from '../../probes/snmp/session.ts';
 
 describe('Counter64 decoding', () => {
@@ -45,5 +46,14 @@ describe('counter rates', () => {
     // A 1 Gbit/s port moves at most 125,000,000 bytes a second.
     expect(counterRate(at(0, 100n), at(1, 100n + 10n ** 10n), 64, 125_000_000)).toBeNull();
     expect(counterRate(at(0, 100n), at(1, 100_100n), 64, 125_000_000)).toBe(100_000);
+  });
+});
+
+describe('reboot detection', () => {
+  it('sees uptime going down as a restart, but not the 497-day wrap of sysUpTime', () => {
+    expect(rebooted(500_000, 400)).toBe(true);
+    expect(rebooted(400, 500_000)).toBe(false);
+    expect(rebooted(2 ** 32 - 1000, 3000)).toBe(false);
+    expect(rebooted(2 ** 32 - 1000, 2 ** 31)).toBe(true);
   });
 });

@@ -1,9 +1,19 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { checks } from '../../db/schema/index.ts';
 
 export type CheckRow = typeof checks.$inferSelect;
 export type CheckValues = Partial<Pick<CheckRow, 'intervalS' | 'config' | 'enabled'>>;
+
+/** Whether any check holds a sealed secret, which only the key that sealed it can open. */
+export async function hasSealedSecrets(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ id: checks.id })
+    .from(checks)
+    .where(sql`${checks.config}::text like '%"$sealed"%'`)
+    .limit(1);
+  return row !== undefined;
+}
 
 export const listChecks = (db: Db, deviceId?: string) =>
   db

@@ -32,9 +32,8 @@ function write(config: Json, path: string[], value: unknown): void {
 }
 
 /**
- * Splits an incoming config into what is validated (plain text, with kept secrets shown as the
- * mask) and what is stored (every secret sealed). A secret left out or sent as the mask keeps
- * the one already stored.
+ * Splits an incoming config into what is validated (as sent: a kept secret is the mask) and what
+ * is stored (every secret sealed). A secret sent as the mask keeps the one already stored.
  */
 export function sealConfig(
   box: SecretBox,
@@ -47,14 +46,13 @@ export function sealConfig(
   for (const dotted of secretPaths) {
     const path = dotted.split('.');
     const value = read(incoming, path);
-    if (value === undefined || value === masked) {
+    // Only the mask keeps a stored secret. A secret left out is gone: switching a check from
+    // v2c to v3 must not keep the old community behind the scenes.
+    if (value === masked) {
       const old = existing ? read(existing, path) : undefined;
-      if (isSealed(old)) {
-        write(stored, path, old);
-        write(forValidation, path, masked);
-      } else if (value === masked) {
+      if (!isSealed(old))
         throw new Invalid(`body.config.${dotted}: send the secret itself; none is stored to keep`);
-      }
+      write(stored, path, old);
     } else if (typeof value === 'string') {
       write(stored, path, { $sealed: box.seal(value) });
     }

@@ -50,7 +50,16 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
         response: { 200: Type.Object({ checks: Type.Array(CheckSpec) }), ...errorResponses },
       },
     },
-    async () => ({ checks: await checksForProbe(ctx) }),
+    async (request) => {
+      const { checks, unreadable } = await checksForProbe(ctx);
+      if (unreadable.length > 0) {
+        request.log.error(
+          { checkIds: unreadable },
+          'cannot open the secrets of these checks: the secret key changed; their secrets must be entered again',
+        );
+      }
+      return { checks };
+    },
   );
   app.post(
     '/results',

@@ -10,12 +10,23 @@ const dayMs = 86_400_000;
 // Probe clocks drift; a result a little ahead of ours is taken as now rather than refused.
 const futureToleranceMs = 60_000;
 
-/** The enabled checks, with their secrets opened: probes need the community to poll. */
-export async function checksForProbe(ctx: Context): Promise<CheckSpec[]> {
-  return (await repo.runnableChecks(ctx.db)).map((check) => ({
-    ...check,
-    config: openConfig(ctx.secrets, check.config),
-  }));
+/**
+ * The enabled checks, with their secrets opened: probes need the community to poll. A check whose
+ * secret no longer opens (the key changed) is left out rather than failing every other check.
+ */
+export async function checksForProbe(
+  ctx: Context,
+): Promise<{ checks: CheckSpec[]; unreadable: string[] }> {
+  const checks: CheckSpec[] = [];
+  const unreadable: string[] = [];
+  for (const check of await repo.runnableChecks(ctx.db)) {
+    try {
+      checks.push({ ...check, config: openConfig(ctx.secrets, check.config) });
+    } catch {
+      unreadable.push(check.id);
+    }
+  }
+  return { checks, unreadable };
 }
 
 export interface IngestSummary {
