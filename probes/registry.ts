@@ -1,11 +1,13 @@
 import { httpProbe } from './kinds/http.ts';
 import { snmpProbe } from './kinds/snmp.ts';
+import { tcpProbe } from './kinds/tcp.ts';
 import type { ProbeKind } from './types.ts';
 
 /** One line per probe kind. */
 export const probeKinds: Record<string, ProbeKind> = {
   [httpProbe.kind]: httpProbe,
   [snmpProbe.kind]: snmpProbe,
+  [tcpProbe.kind]: tcpProbe,
 };
 
 export const probeKindNames = Object.keys(probeKinds);

@@ -1,10 +1,19 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { Type, type Static } from 'typebox';
-import type { ProbeContext, ProbeKind, ProbeOutcome, Reading } from '../types.ts';
+import {
+  worse,
+  type ProbeContext,
+  type ProbeKind,
+  type ProbeOutcome,
+  type Reading,
+  type Status,
+} from '../types.ts';
 
-// How much of a body is searched for `bodyContains`.
+// How much of a body is read for `bodyContains` and `jsonPath`.
 const maxBodyBytes = 1024 * 1024;
+const dayMs = 86_400_000;
 
 export const httpConfigSchema = Type.Object(
   {
@@ -22,10 +31,28 @@ export const httpConfigSchema = Type.Object(
       }),
     ),
     bodyContains: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    jsonPath: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$',
+        maxLength: 200,
+        description: 'A field of a JSON body, e.g. "status.state" or "volumes[0].health"',
+      }),
+    ),
+    jsonEquals: Type.Optional(
+      Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()], {
+        description: 'What that field must be; without it the field must only exist.',
+      }),
+    ),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
     warnLatencyMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
     tlsVerify: Type.Optional(
       Type.Boolean({ description: 'Check the certificate chain (default true).' }),
+    ),
+    certWarnDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3650, description: 'Default 21' }),
+    ),
+    certCriticalDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3650, description: 'Default 7' }),
     ),
   },
   { additionalProperties: false },
@@ -45,12 +72,31 @@ export function statusMatches(code: number, spec: string): boolean {
   return parseStatusRanges(spec).some(([from, to]) => code >= from && code <= to);
 }
 
+/** Follows "a.b[0].c" into parsed JSON; undefined where the path leads nowhere. */
+export function atPath(value: unknown, path: string): unknown {
+  let node = value;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
 interface Answer {
   code: number;
   /** Time to the response headers: what the device took, not how long its body took to stream. */
   latencyMs: number;
-  /** Whether the expected text was seen in the first 1 MiB; null when nothing was asked. */
-  found: boolean | null;
+  /** Up to 1 MiB of the body; null when no check needs it (it is then never read). */
+  body: string | null;
+  /** When the server's certificate stops being valid; null over plain HTTP. */
+  certValidTo: Date | null;
+}
+
+function certificateEnd(response: IncomingMessage): Date | null {
+  const socket = response.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return null;
+  const validTo = socket.getPeerCertificate().valid_to;
+  return validTo ? new Date(validTo) : null;
 }
 
 function send(config: HttpConfig, context: ProbeContext): Promise<Answer> {
@@ -69,30 +115,30 @@ function send(config: HttpConfig, context: ProbeContext): Promise<Answer> {
         agent: false,
       },
       (response: IncomingMessage) => {
-        const code = response.statusCode ?? 0;
-        const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-        const wanted = config.bodyContains;
+        const head = {
+          code: response.statusCode ?? 0,
+          latencyMs: Math.round((performance.now() - started) * 10) / 10,
+          certValidTo: certificateEnd(response),
+        };
         // Without a body check the body is never read: a camera's endless MJPEG stream or a
         // large file must not hold the check open.
-        if (!wanted) {
+        if (!config.bodyContains && !config.jsonPath) {
           response.destroy();
-          resolve({ code, latencyMs, found: null });
+          resolve({ ...head, body: null });
           return;
         }
-        let text = '';
+        const chunks: Buffer[] = [];
         let size = 0;
-        const finish = (found: boolean) => {
+        const finish = () => {
           response.destroy();
-          resolve({ code, latencyMs, found });
+          resolve({ ...head, body: Buffer.concat(chunks).toString('utf8') });
         };
         response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk.subarray(0, Math.max(0, maxBodyBytes - size)));
           size += chunk.length;
-          // Keep a tail as long as the needle, so a match split across chunks is still found.
-          text = text.slice(-wanted.length) + chunk.toString('utf8');
-          if (text.includes(wanted)) finish(true);
-          else if (size >= maxBodyBytes) finish(false);
+          if (size >= maxBodyBytes) finish();
         });
-        response.on('end', () => finish(text.includes(wanted)));
+        response.on('end', finish);
         response.on('error', reject);
       },
     );
@@ -101,35 +147,86 @@ function send(config: HttpConfig, context: ProbeContext): Promise<Answer> {
   });
 }
 
+interface Finding {
+  status: Exclude<Status, 'ok'>;
+  message: string;
+}
+
+function jsonFinding(config: HttpConfig, body: string): Finding | null {
+  if (!config.jsonPath) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { status: 'critical', message: 'the body is not JSON' };
+  }
+  const value = atPath(parsed, config.jsonPath);
+  if (value === undefined) {
+    return { status: 'critical', message: `${config.jsonPath} is missing from the JSON` };
+  }
+  const actual = typeof value === 'string' ? value : JSON.stringify(value);
+  if (config.jsonEquals !== undefined && actual !== String(config.jsonEquals)) {
+    return {
+      status: 'critical',
+      message: `${config.jsonPath} is '${actual}', expected '${String(config.jsonEquals)}'`,
+    };
+  }
+  return null;
+}
+
+function certFinding(config: HttpConfig, days: number, validTo: Date): Finding | null {
+  const when = `${Math.floor(days)} days (${validTo.toISOString().slice(0, 10)})`;
+  if (days < (config.certCriticalDays ?? 7)) {
+    return { status: 'critical', message: `certificate expires in ${when}` };
+  }
+  if (days < (config.certWarnDays ?? 21)) {
+    return { status: 'warning', message: `certificate expires in ${when}` };
+  }
+  return null;
+}
+
 export const httpProbe: ProbeKind<typeof httpConfigSchema> = {
   kind: 'http',
   configSchema: httpConfigSchema,
   async run(config, context): Promise<ProbeOutcome> {
-    const { code, latencyMs, found } = await send(config, context);
+    const { code, latencyMs, body, certValidTo } = await send(config, context);
     const readings: Reading[] = [
       { name: 'http.latency_ms', value: latencyMs, unit: 'ms' },
       { name: 'http.status_code', value: code, unit: '' },
     ];
+    const findings: Finding[] = [];
     // Messages leave out the latency (a reading already): a device whose state has not changed
     // keeps the same message, so the wall is not rewritten on every run.
     const expect = config.expectStatus ?? '200-399';
     if (!statusMatches(code, expect)) {
-      return { status: 'critical', message: `HTTP ${code}, expected ${expect}`, readings };
+      findings.push({ status: 'critical', message: `HTTP ${code}, expected ${expect}` });
     }
-    if (found === false) {
-      return {
+    if (config.bodyContains && body !== null && !body.includes(config.bodyContains)) {
+      findings.push({
         status: 'critical',
-        message: `HTTP ${code} but the body does not contain '${config.bodyContains ?? ''}'`,
-        readings,
-      };
+        message: `HTTP ${code} but the body does not contain '${config.bodyContains}'`,
+      });
+    }
+    const json = body === null ? null : jsonFinding(config, body);
+    if (json) findings.push(json);
+    if (certValidTo) {
+      const days = Math.round(((certValidTo.getTime() - Date.now()) / dayMs) * 10) / 10;
+      readings.push({ name: 'http.cert_days', value: days, unit: 'd' });
+      const cert = certFinding(config, days, certValidTo);
+      if (cert) findings.push(cert);
     }
     if (config.warnLatencyMs && latencyMs > config.warnLatencyMs) {
-      return {
+      findings.push({
         status: 'warning',
         message: `HTTP ${code}, slower than ${config.warnLatencyMs} ms`,
-        readings,
-      };
+      });
     }
-    return { status: 'ok', message: `HTTP ${code}`, readings };
+    const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
+    if (status === 'ok') return { status, message: `HTTP ${code}`, readings };
+    const message = findings
+      .filter((f) => f.status === status)
+      .map((f) => f.message)
+      .join('; ');
+    return { status, message, readings };
   },
 };

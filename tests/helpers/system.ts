@@ -46,6 +46,10 @@ export const parts = {
     missing: () =>
       onPath('snmpbulkwalk') ? null : 'snmpbulkwalk is not on PATH (apt-get install snmp)',
   },
+  openssl: {
+    name: 'openssl',
+    missing: () => (onPath('openssl') ? null : 'openssl is not on PATH (apt-get install openssl)'),
+  },
   promtool: {
     name: 'promtool',
     missing: () =>
