@@ -29,6 +29,7 @@ import { roomRoutes } from './modules/rooms/routes.ts';
 import { siteRoutes } from './modules/sites/routes.ts';
 import { suiteRoutes } from './modules/suites/routes.ts';
 import { tokenRoutes } from './modules/tokens/routes.ts';
+import { trapRoutes } from './modules/traps/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { opsRoutes } from './plugins/ops.ts';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(checkRoutes, { prefix: '/api/checks', ctx });
   await app.register(ingestRoutes, { prefix: '/api/probe', ctx });
   await app.register(auditRoutes, { prefix: '/api/audit', ctx });
+  await app.register(trapRoutes, { prefix: '/api/traps', ctx });
   await app.register(websocketRoutes, { ctx });
 
   const index = join(ctx.config.webDir, 'index.html');

@@ -14,6 +14,7 @@ export interface Config {
   webDir: string;
   trapPort: number;
   secretKey: string | undefined;
+  trapCommunities: string[];
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     trapPort: int(env, 'SUITEWATCH_TRAP_PORT', 1162, 0, 65535),
     secretKey,
+    trapCommunities: (env.SUITEWATCH_TRAP_COMMUNITIES ?? 'public')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
   };
 }

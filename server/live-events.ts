@@ -17,6 +17,16 @@ export type LiveEvent =
   | { type: 'suite.health'; suiteId: string; health: Health }
   | { type: 'readings'; deviceIds: string[] }
   | {
+      type: 'trap';
+      trapId: number;
+      deviceId: string | null;
+      source: string;
+      kind: string;
+      trapOid: string;
+      ifIndex: number | null;
+      at: string;
+    }
+  | {
       type: 'changed';
       entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user';
       id: string;

@@ -7,6 +7,8 @@ import { deleteExpiredSessions } from './modules/auth/repository.ts';
 import { hasSealedSecrets } from './modules/checks/repository.ts';
 import { ensureAdmin } from './modules/users/service.ts';
 import { startEmbeddedProbe } from './probe-host.ts';
+import { startTrapReceiver } from './trap-host.ts';
+import type { TrapReceiver } from '../probes/traps.ts';
 import type { Runner } from '../probes/runner.ts';
 
 /** Start-up problems end in one line and a non-zero exit, never a stack dump. */
@@ -111,6 +113,26 @@ async function main() {
   let runner: Runner | null = null;
   if (config.embeddedProbe) runner = await startEmbeddedProbe(app, ctx, ctx.embeddedProbeSecret);
 
+  let traps: TrapReceiver | null = null;
+  if (config.trapPort > 0) {
+    try {
+      const started = await startTrapReceiver(app, ctx);
+      traps = started.receiver;
+      process.stdout.write(`suitewatch: receiving SNMP traps on UDP ${started.port}\n`);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      await runner?.stop();
+      await app.close();
+      await database.close().catch(() => {});
+      if (code === 'EADDRINUSE') {
+        fail(
+          `UDP port ${config.trapPort} for traps is already in use; set SUITEWATCH_TRAP_PORT to another port, or 0 to turn traps off`,
+        );
+      }
+      fail(`cannot receive traps on UDP ${config.trapPort}: ${reason(error)}`);
+    }
+  }
+
   const maintenance = setInterval(() => {
     void (async () => {
       try {
@@ -137,6 +159,7 @@ async function main() {
     );
     deadline.unref();
     try {
+      await traps?.close();
       await runner?.stop();
       await app.close();
       await database.close();

@@ -31,6 +31,18 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const trapsReceived = new Counter({
+    name: 'suitewatch_traps_received_total',
+    help: 'SNMP traps received and stored, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const trapsRejected = new Counter({
+    name: 'suitewatch_traps_rejected_total',
+    help: 'SNMP traps refused: unknown community, a packet that does not parse, or a failed store.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const websocketClients = new Gauge({
     name: 'suitewatch_websocket_clients',
     help: 'Dashboards connected over the websocket.',
@@ -49,6 +61,8 @@ export function createMetrics() {
     checkDuration,
     ingestBatchSize,
     ingestDropped,
+    trapsReceived,
+    trapsRejected,
     websocketClients,
     httpDuration,
   };

@@ -34,6 +34,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       SUITEWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'sw-data-')),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Several test servers run at once; none may take the default trap port.
+      SUITEWATCH_TRAP_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -46,6 +46,10 @@ export const parts = {
     missing: () =>
       onPath('snmpbulkwalk') ? null : 'snmpbulkwalk is not on PATH (apt-get install snmp)',
   },
+  snmptrap: {
+    name: 'snmptrap',
+    missing: () => (onPath('snmptrap') ? null : 'snmptrap is not on PATH (apt-get install snmp)'),
+  },
   openssl: {
     name: 'openssl',
     missing: () => (onPath('openssl') ? null : 'openssl is not on PATH (apt-get install openssl)'),

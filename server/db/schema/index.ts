@@ -2,3 +2,4 @@ export * from './enums.ts';
 export * from './inventory.ts';
 export * from './timeseries.ts';
 export * from './auth.ts';
+export * from './traps.ts';

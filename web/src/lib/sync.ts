@@ -30,6 +30,8 @@ function handle(event: LiveEvent): void {
       changed(event.entity, event.id);
       break;
     case 'hello':
+    case 'trap':
+      // Traps are stored and published; the dashboard's trap log comes with the alarm console.
       break;
   }
 }
