@@ -1,0 +1,99 @@
+import { Type, type Static } from 'typebox';
+import { instanceName, type Finding } from '../profiles/types.ts';
+import { worse, type ProbeKind, type ProbeOutcome, type Reading, type Status } from '../types.ts';
+import { connectionFor } from '../videohub/connection.ts';
+import type { VideohubState } from '../videohub/protocol.ts';
+
+export const videohubConfigSchema = Type.Object(
+  {
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Default 9990' })),
+    expectRoutes: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[1-9][0-9]{0,3}$' }),
+        Type.Integer({ minimum: 1, maximum: 9999 }),
+        {
+          description:
+            'Reference routing: output number -> the input it must show, numbered from 1 as on the router panel',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type VideohubConfig = Static<typeof videohubConfigSchema>;
+
+const named = (labels: Map<number, string>, zeroBased: number, what: string) => {
+  const label = labels.get(zeroBased);
+  return label ? `${what} ${zeroBased + 1} (${label})` : `${what} ${zeroBased + 1}`;
+};
+
+/** Where the router's routing differs from the reference, in the words a person would use. */
+export function routingFindings(state: VideohubState, expect: Record<string, number>): Finding[] {
+  const findings: Finding[] = [];
+  for (const [outputText, input] of Object.entries(expect)) {
+    const output = Number(outputText) - 1;
+    if (state.outputs !== null && output >= state.outputs) {
+      findings.push({
+        status: 'warning',
+        message: `output ${output + 1} does not exist; the router has ${state.outputs}`,
+      });
+      continue;
+    }
+    const actual = state.routing.get(output);
+    if (actual === undefined || actual === input - 1) continue;
+    findings.push({
+      status: 'critical',
+      message: `${named(state.outputLabels, output, 'output')} shows ${named(state.inputLabels, actual, 'input')}, expected ${named(state.inputLabels, input - 1, 'input')}`,
+    });
+  }
+  return findings;
+}
+
+export const videohubProbe: ProbeKind<typeof videohubConfigSchema> = {
+  kind: 'videohub',
+  configSchema: videohubConfigSchema,
+  async run(config, context): Promise<ProbeOutcome> {
+    const connection = connectionFor(context.host, config.port ?? 9990);
+    const state = await connection.ready(
+      Math.max(100, Math.floor(context.timeoutMs * 0.8)),
+      context.signal,
+    );
+    const readings: Reading[] = [
+      { name: 'videohub.connected', value: 1, unit: '' },
+      { name: 'videohub.device_present', value: state.devicePresent === 'true' ? 1 : 0, unit: '' },
+      { name: 'videohub.garbage_lines', value: connection.garbageLines, unit: '' },
+    ];
+    if (state.inputs !== null)
+      readings.push({ name: 'videohub.inputs', value: state.inputs, unit: '' });
+    if (state.outputs !== null)
+      readings.push({ name: 'videohub.outputs', value: state.outputs, unit: '' });
+    readings.push({
+      name: 'videohub.locked_outputs',
+      value: [...state.locks.values()].filter((lock) => lock === 'L').length,
+      unit: '',
+    });
+    for (const [output, input] of state.routing) {
+      readings.push({
+        name: instanceName('videohub.route', String(output + 1)),
+        value: input + 1,
+        unit: '',
+      });
+    }
+    const findings = routingFindings(state, config.expectRoutes ?? {});
+    if (state.devicePresent === 'false')
+      findings.push({ status: 'critical', message: 'the router reports no device present' });
+    if (state.devicePresent === 'needs_update') {
+      findings.push({ status: 'warning', message: 'the router needs a firmware update' });
+    }
+    const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
+    const message =
+      status === 'ok'
+        ? `${state.model ?? 'Videohub'}: ${state.outputs ?? '?'} outputs, routing as expected`
+        : findings
+            .filter((f) => f.status === status)
+            .map((f) => f.message)
+            .join('; ');
+    return { status, message, readings };
+  },
+};
