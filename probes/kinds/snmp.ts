@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import { applyThresholds, type Overrides } from '../profiles/rules.ts';
 import { oids, systemProfile } from '../profiles/system.ts';
 import type { Profile } from '../profiles/types.ts';
+import { nexisProfile } from '../profiles/nexis.ts';
+import { synologyProfile } from '../profiles/synology.ts';
 import { workstationProfile } from '../profiles/workstation.ts';
 import {
   withSession,
@@ -14,6 +16,8 @@ import { worse, type ProbeKind, type ProbeOutcome, type Status } from '../types.
 
 /** One line per profile; `auto` tries them in this order and falls back to `system`. */
 export const profiles: Record<string, Profile> = {
+  [synologyProfile.name]: synologyProfile,
+  [nexisProfile.name]: nexisProfile,
   [workstationProfile.name]: workstationProfile,
   [systemProfile.name]: systemProfile,
 };
@@ -90,13 +94,22 @@ export const snmpConfigSchema = Type.Unsafe<SnmpConfig>({
   else: { required: ['community'] },
 });
 
+/**
+ * `auto`: a vendor profile whose own OID answers wins (a Synology runs a Linux agent, so its
+ * sysObjectID alone would say "workstation"); then sysObjectID and sysDescr; then `system`.
+ */
 async function pick(
   config: SnmpConfig,
   get: (oids: string[]) => Promise<Map<string, SnmpValue>>,
 ): Promise<Profile> {
   const named = config.profile && config.profile !== 'auto' ? profiles[config.profile] : undefined;
   if (named) return named;
-  const values = await get([oids.sysObjectID, oids.sysDescr]);
+  const vendors = Object.values(profiles).filter((p) => p.detectOid);
+  const values = await get([oids.sysObjectID, oids.sysDescr, ...vendors.map((p) => p.detectOid!)]);
+  const vendor = vendors.find(
+    (p) => values.get(p.detectOid!) !== null && values.get(p.detectOid!) !== undefined,
+  );
+  if (vendor) return vendor;
   const sysObjectID = String(values.get(oids.sysObjectID) ?? '');
   const sysDescr = String(values.get(oids.sysDescr) ?? '');
   return (

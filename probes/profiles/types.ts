@@ -31,7 +31,9 @@ export interface Threshold {
 export interface Profile {
   name: string;
   description: string;
-  /** For `auto`: whether this profile fits an agent with this sysObjectID and sysDescr. */
+  /** For `auto`: an OID only this vendor's agent answers (Synology's model name, say). */
+  detectOid?: string;
+  /** For `auto`, when no vendor OID answered: whether this profile fits the agent. */
   matches(sysObjectID: string, sysDescr: string): boolean;
   thresholds: Threshold[];
   collect(context: ProfileContext): Promise<Collected>;

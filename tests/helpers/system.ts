@@ -46,6 +46,11 @@ export const parts = {
     missing: () =>
       onPath('snmpbulkwalk') ? null : 'snmpbulkwalk is not on PATH (apt-get install snmp)',
   },
+  snmpsim: {
+    name: 'snmpsim',
+    missing: () =>
+      onPath('snmpsimd') ? null : 'snmpsimd is not on PATH (apt-get install snmpsim)',
+  },
   snmptrap: {
     name: 'snmptrap',
     missing: () => (onPath('snmptrap') ? null : 'snmptrap is not on PATH (apt-get install snmp)'),

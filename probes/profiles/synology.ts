@@ -1,0 +1,144 @@
+import type { SnmpVarbind } from '../snmp/session.ts';
+import type { Reading } from '../types.ts';
+import { instanceOf } from './rules.ts';
+import { collectSystem } from './system.ts';
+import { instanceName, type Collected, type Finding, type Profile } from './types.ts';
+import { byIndex } from './workstation.ts';
+
+const synology = '1.3.6.1.4.1.6574';
+const scalars = {
+  systemStatus: `${synology}.1.1.0`,
+  temperature: `${synology}.1.2.0`,
+  powerStatus: `${synology}.1.3.0`,
+  systemFan: `${synology}.1.4.1.0`,
+  cpuFan: `${synology}.1.4.2.0`,
+  model: `${synology}.1.5.1.0`,
+};
+const diskTable = `${synology}.2.1.1`;
+const raidTable = `${synology}.3.1.1`;
+
+const diskStatus: Record<number, string> = {
+  1: 'normal',
+  2: 'initialized',
+  3: 'not initialized',
+  4: 'system partition failed',
+  5: 'crashed',
+};
+const diskHealth: Record<number, string> = {
+  1: 'normal',
+  2: 'warning',
+  3: 'critical',
+  4: 'failing',
+};
+const raidStatus: Record<number, string> = {
+  1: 'normal',
+  2: 'repairing',
+  3: 'migrating',
+  4: 'expanding',
+  5: 'deleting',
+  6: 'creating',
+  7: 'syncing',
+  8: 'parity checking',
+  9: 'assembling',
+  10: 'canceling',
+  11: 'degraded',
+  12: 'crashed',
+  13: 'data scrubbing',
+  21: 'unknown',
+};
+
+const num = (value: SnmpVarbind['value'] | undefined): number | null =>
+  typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
+
+/** A RAID that is degraded, crashed or rebuilding puts a client session at risk: critical. */
+export function raidFinding(name: string, status: number): Finding | null {
+  const word = raidStatus[status] ?? `state ${status}`;
+  if (status === 11 || status === 12 || status === 2)
+    return { status: 'critical', message: `RAID ${name} is ${word}` };
+  if (status === 1) return null;
+  return { status: 'warning', message: `RAID ${name} is ${word}` };
+}
+
+export const synologyProfile: Profile = {
+  name: 'synology',
+  description: 'Synology NAS: system, power, fans, temperature, disks, RAID and volume usage',
+  detectOid: scalars.model,
+  matches: (sysObjectID) => sysObjectID.startsWith(`${synology}.`),
+  thresholds: [
+    {
+      prefix: 'volume.used_pct',
+      warning: 85,
+      critical: 95,
+      describe: (n, v) => `volume ${instanceOf(n)} is ${v}% full`,
+    },
+    {
+      prefix: 'temperature_c',
+      warning: 60,
+      critical: 70,
+      describe: (_n, v) => `system at ${v} °C`,
+    },
+    {
+      prefix: 'disk.temperature_c',
+      warning: 55,
+      critical: 65,
+      describe: (n, v) => `disk ${instanceOf(n)} at ${v} °C`,
+    },
+  ],
+  async collect(context) {
+    const { session } = context;
+    const system = await collectSystem(context);
+    const readings: Reading[] = [...system.readings];
+    const findings: Finding[] = [...system.findings];
+    const values = await session.get(Object.values(scalars));
+    const failed = (oid: string, what: string) => {
+      const value = num(values.get(oid));
+      if (value === 2) findings.push({ status: 'critical', message: `${what} failed` });
+      return value;
+    };
+    const add = (name: string, value: number | null, unit = '') => {
+      if (value !== null) readings.push({ name, value, unit });
+    };
+    add('system.status', failed(scalars.systemStatus, 'system'));
+    add('power.status', failed(scalars.powerStatus, 'power supply'));
+    add('fan.system_status', failed(scalars.systemFan, 'system fan'));
+    add('fan.cpu_status', failed(scalars.cpuFan, 'CPU fan'));
+    add('temperature_c', num(values.get(scalars.temperature)), '°C');
+
+    for (const [, row] of byIndex(await session.walk(diskTable), diskTable)) {
+      const id = String(row.get(2) ?? '?');
+      const status = num(row.get(5));
+      const health = num(row.get(13));
+      add(instanceName('disk.status', id), status);
+      add(instanceName('disk.health', id), health);
+      add(instanceName('disk.temperature_c', id), num(row.get(6)), '°C');
+      if (status === 4 || status === 5)
+        findings.push({ status: 'critical', message: `disk ${id} ${diskStatus[status]}` });
+      if (health === 3 || health === 4)
+        findings.push({ status: 'critical', message: `disk ${id} health ${diskHealth[health]}` });
+      else if (health === 2)
+        findings.push({ status: 'warning', message: `disk ${id} health warning` });
+    }
+
+    for (const [, row] of byIndex(await session.walk(raidTable), raidTable)) {
+      const name = String(row.get(2) ?? '?');
+      const status = num(row.get(3));
+      const free = num(row.get(4));
+      const total = num(row.get(5));
+      add(instanceName('raid.status', name), status);
+      if (status !== null) {
+        const finding = raidFinding(name, status);
+        if (finding) findings.push(finding);
+      }
+      if (total && free !== null) {
+        add(
+          instanceName('volume.used_pct', name),
+          Math.round(((total - free) / total) * 1000) / 10,
+          '%',
+        );
+        add(instanceName('volume.used_bytes', name), total - free, 'B');
+        add(instanceName('volume.size_bytes', name), total, 'B');
+      }
+    }
+    return { readings, findings } satisfies Collected;
+  },
+};
