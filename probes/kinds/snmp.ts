@@ -3,6 +3,7 @@ import { applyThresholds, type Overrides } from '../profiles/rules.ts';
 import { oids, systemProfile } from '../profiles/system.ts';
 import type { Profile } from '../profiles/types.ts';
 import { nexisProfile } from '../profiles/nexis.ts';
+import { switchProfile } from '../profiles/switch.ts';
 import { synologyProfile } from '../profiles/synology.ts';
 import { workstationProfile } from '../profiles/workstation.ts';
 import {
@@ -18,6 +19,7 @@ import { worse, type ProbeKind, type ProbeOutcome, type Status } from '../types.
 export const profiles: Record<string, Profile> = {
   [synologyProfile.name]: synologyProfile,
   [nexisProfile.name]: nexisProfile,
+  [switchProfile.name]: switchProfile,
   [workstationProfile.name]: workstationProfile,
   [systemProfile.name]: systemProfile,
 };

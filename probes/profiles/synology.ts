@@ -3,7 +3,7 @@ import type { Reading } from '../types.ts';
 import { instanceOf } from './rules.ts';
 import { collectSystem } from './system.ts';
 import { instanceName, type Collected, type Finding, type Profile } from './types.ts';
-import { byIndex } from './workstation.ts';
+import { byIndex } from './interfaces.ts';
 
 const synology = '1.3.6.1.4.1.6574';
 const scalars = {

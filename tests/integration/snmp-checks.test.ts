@@ -144,7 +144,7 @@ for (const { store, needs } of stores) {
       [
         'a profile that does not exist',
         { version: '2c', community, profile: 'toaster' },
-        /^body\.config\.profile must be one of: auto, synology, nexis, workstation, system/,
+        /^body\.config\.profile must be one of: auto, synology, nexis, switch, workstation, system/,
       ],
       [
         'an SNMP version that is not supported',

@@ -18,7 +18,13 @@ describeWith([parts.snmpsim], 'vendor profiles against snmpsim recordings', () =
   let sim: Snmpsim;
   beforeAll(async () => {
     sim = await startSnmpsim(
-      ['synology-healthy', 'synology-degraded', 'nexis-online', 'nexis-offline'].map(recording),
+      [
+        'synology-healthy',
+        'synology-degraded',
+        'nexis-online',
+        'nexis-offline',
+        'switch-port-down',
+      ].map(recording),
     );
   });
   afterAll(async () => sim?.stop());
@@ -64,6 +70,22 @@ describeWith([parts.snmpsim], 'vendor profiles against snmpsim recordings', () =
     expect(reading(online, 'nexis.clients')).toBe(27);
     expect(reading(online, 'nexis.throughput_mbps')).toBe(1850);
     expect(reading(online, 'volume.used_pct[NEXIS]')).toBe(62.5);
+  });
+
+  it('picks the switch profile and alarms only the admin-up port that is down, naming what it feeds', async () => {
+    const outcome = await poll(sim.port, {
+      version: '2c',
+      community: 'switch-port-down',
+      profile: 'auto',
+    });
+    expect(outcome).toMatchObject({
+      status: 'critical',
+      message: 'GigabitEthernet1/0/2 (Edit 3 workstation) is down (admin up)',
+    });
+    expect(reading(outcome, 'if.oper_status[GigabitEthernet1/0/1]')).toBe(1);
+    expect(reading(outcome, 'if.oper_status[GigabitEthernet1/0/2]')).toBe(2);
+    // Administratively down: switched off on purpose, neither read nor alarmed.
+    expect(reading(outcome, 'if.oper_status[GigabitEthernet1/0/3]')).toBeUndefined();
   });
 
   it('is critical when the NEXIS System Director is offline', async () => {
