@@ -25,6 +25,26 @@ export interface Reading {
   unit: string;
 }
 
+/** One thing a check found wrong. */
+export interface Finding {
+  status: Exclude<Status, 'ok'>;
+  message: string;
+}
+
+/** The worst finding decides the status; the message lists every finding at that level. */
+export function summarize(
+  findings: Finding[],
+  okMessage: string,
+): { status: Status; message: string } {
+  const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
+  if (status === 'ok') return { status, message: okMessage };
+  const message = findings
+    .filter((f) => f.status === status)
+    .map((f) => f.message)
+    .join('; ');
+  return { status, message };
+}
+
 export interface ProbeOutcome {
   status: Status;
   message: string;

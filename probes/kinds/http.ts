@@ -3,12 +3,12 @@ import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { Type, type Static } from 'typebox';
 import {
-  worse,
+  summarize,
+  type Finding,
   type ProbeContext,
   type ProbeKind,
   type ProbeOutcome,
   type Reading,
-  type Status,
 } from '../types.ts';
 
 // How much of a body is read for `bodyContains` and `jsonPath`.
@@ -147,11 +147,6 @@ function send(config: HttpConfig, context: ProbeContext): Promise<Answer> {
   });
 }
 
-interface Finding {
-  status: Exclude<Status, 'ok'>;
-  message: string;
-}
-
 function jsonFinding(config: HttpConfig, body: string): Finding | null {
   if (!config.jsonPath) return null;
   let parsed: unknown;
@@ -221,12 +216,7 @@ export const httpProbe: ProbeKind<typeof httpConfigSchema> = {
         message: `HTTP ${code}, slower than ${config.warnLatencyMs} ms`,
       });
     }
-    const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
-    if (status === 'ok') return { status, message: `HTTP ${code}`, readings };
-    const message = findings
-      .filter((f) => f.status === status)
-      .map((f) => f.message)
-      .join('; ');
+    const { status, message } = summarize(findings, `HTTP ${code}`);
     return { status, message, readings };
   },
 };

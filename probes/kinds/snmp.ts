@@ -13,7 +13,7 @@ import {
   type SnmpValue,
   type SnmpVersion,
 } from '../snmp/session.ts';
-import { worse, type ProbeKind, type ProbeOutcome, type Status } from '../types.ts';
+import { summarize, type ProbeKind, type ProbeOutcome } from '../types.ts';
 
 /** One line per profile; `auto` tries them in this order and falls back to `system`. */
 export const profiles: Record<string, Profile> = {
@@ -148,13 +148,10 @@ export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
           ...collected.findings,
           ...applyThresholds(collected.readings, profile.thresholds, config.thresholds),
         ];
-        const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
-        const message = findings.length
-          ? findings
-              .filter((f) => f.status === status)
-              .map((f) => f.message)
-              .join('; ')
-          : `${profile.name} profile: ${collected.readings.length} readings, all within limits`;
+        const { status, message } = summarize(
+          findings,
+          `${profile.name} profile: ${collected.readings.length} readings, all within limits`,
+        );
         return { status, message, readings: collected.readings };
       },
       context.signal,

@@ -1,6 +1,12 @@
 import { Type, type Static } from 'typebox';
-import { instanceName, type Finding } from '../profiles/types.ts';
-import { worse, type ProbeKind, type ProbeOutcome, type Reading, type Status } from '../types.ts';
+import { instanceName } from '../profiles/types.ts';
+import {
+  summarize,
+  type Finding,
+  type ProbeKind,
+  type ProbeOutcome,
+  type Reading,
+} from '../types.ts';
 import { connectionFor } from '../videohub/connection.ts';
 import type { VideohubState } from '../videohub/protocol.ts';
 
@@ -86,14 +92,10 @@ export const videohubProbe: ProbeKind<typeof videohubConfigSchema> = {
     if (state.devicePresent === 'needs_update') {
       findings.push({ status: 'warning', message: 'the router needs a firmware update' });
     }
-    const status = findings.reduce<Status>((worst, f) => worse(worst, f.status), 'ok');
-    const message =
-      status === 'ok'
-        ? `${state.model ?? 'Videohub'}: ${state.outputs ?? '?'} outputs, routing as expected`
-        : findings
-            .filter((f) => f.status === status)
-            .map((f) => f.message)
-            .join('; ');
+    const { status, message } = summarize(
+      findings,
+      `${state.model ?? 'Videohub'}: ${state.outputs ?? '?'} outputs, routing as expected`,
+    );
     return { status, message, readings };
   },
 };

@@ -1,5 +1,5 @@
-import type { SnmpValue } from '../snmp/session.ts';
 import type { Reading } from '../types.ts';
+import { num } from './interfaces.ts';
 import { instanceOf } from './rules.ts';
 import { collectSystem } from './system.ts';
 import type { Finding, Profile } from './types.ts';
@@ -25,9 +25,6 @@ const directorStates: Record<number, string> = {
   3: 'unknown',
 };
 const mb = 1_000_000;
-
-const num = (value: SnmpValue | undefined): number | null =>
-  typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
 
 /** Every suite's media lives here: an offline System Director is a facility-wide outage. */
 export const nexisProfile: Profile = {

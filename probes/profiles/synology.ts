@@ -1,9 +1,8 @@
-import type { SnmpVarbind } from '../snmp/session.ts';
 import type { Reading } from '../types.ts';
 import { instanceOf } from './rules.ts';
 import { collectSystem } from './system.ts';
 import { instanceName, type Collected, type Finding, type Profile } from './types.ts';
-import { byIndex } from './interfaces.ts';
+import { byIndex, num } from './interfaces.ts';
 
 const synology = '1.3.6.1.4.1.6574';
 const scalars = {
@@ -46,9 +45,6 @@ const raidStatus: Record<number, string> = {
   13: 'data scrubbing',
   21: 'unknown',
 };
-
-const num = (value: SnmpVarbind['value'] | undefined): number | null =>
-  typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
 
 /** A RAID that is degraded, crashed or rebuilding puts a client session at risk: critical. */
 export function raidFinding(name: string, status: number): Finding | null {

@@ -1,10 +1,7 @@
 import type { SnmpSession } from '../snmp/session.ts';
-import type { Reading, Status } from '../types.ts';
+import type { Finding, Reading } from '../types.ts';
 
-export interface Finding {
-  status: Exclude<Status, 'ok'>;
-  message: string;
-}
+export type { Finding };
 
 export interface Collected {
   readings: Reading[];

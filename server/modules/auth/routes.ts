@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
 import { roles } from '../../db/schema/index.ts';
 import { actor, principalOf, sessionCookie, setSessionCookie } from '../../plugins/auth.ts';
-import { errorResponses, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
+import { errorResponses, Nullable, Ok, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
 
 const Me = Type.Object({
   id: Nullable(Uuid),
@@ -11,10 +11,6 @@ const Me = Type.Object({
   role: Nullable(StringEnum(roles)),
   kind: StringEnum(['user', 'probe'] as const),
 });
-
-function Nullable<T extends ReturnType<typeof Type.String> | ReturnType<typeof StringEnum>>(t: T) {
-  return Type.Union([t, Type.Null()]);
-}
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
   app.post(

@@ -32,17 +32,16 @@ function write(config: Json, path: string[], value: unknown): void {
 }
 
 /**
- * Splits an incoming config into what is validated (as sent: a kept secret is the mask) and what
- * is stored (every secret sealed). A secret sent as the mask keeps the one already stored.
+ * The config as it is stored: every secret sealed. A secret sent as the mask keeps the one
+ * already stored.
  */
 export function sealConfig(
   box: SecretBox,
   secretPaths: readonly string[],
   incoming: Json,
   existing: Json | null,
-) {
+): Json {
   const stored = structuredClone(incoming);
-  const forValidation = structuredClone(incoming);
   for (const dotted of secretPaths) {
     const path = dotted.split('.');
     const value = read(incoming, path);
@@ -57,7 +56,7 @@ export function sealConfig(
       write(stored, path, { $sealed: box.seal(value) });
     }
   }
-  return { stored, forValidation };
+  return stored;
 }
 
 function mapSealed(value: unknown, replace: (sealed: Sealed) => unknown): unknown {

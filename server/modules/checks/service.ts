@@ -32,14 +32,9 @@ function prepareConfig(
   existing: Record<string, unknown> | null,
 ) {
   const probe = kindOf(kind);
-  const { stored, forValidation } = sealConfig(
-    ctx.secrets,
-    probe.secretFields ?? [],
-    incoming,
-    existing,
-  );
-  assertValid(probe.configSchema, forValidation, 'body.config');
-  return stored;
+  // The config is validated as sent (a kept secret is the mask, which is a string), then sealed.
+  assertValid(probe.configSchema, incoming, 'body.config');
+  return sealConfig(ctx.secrets, probe.secretFields ?? [], incoming, existing);
 }
 
 /** What the API shows of a check: secrets masked, never sealed text. */
