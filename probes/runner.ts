@@ -1,5 +1,7 @@
 import {
   BatchRejected,
+  maxFactLength,
+  maxFacts,
   maxMessageLength,
   type CheckResult,
   type CheckSpec,
@@ -223,6 +225,7 @@ export class Runner {
     let status: Status;
     let message: string;
     let readings: CheckResult['readings'] = [];
+    let facts: CheckResult['facts'];
     try {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -240,6 +243,7 @@ export class Runner {
         timedOut,
       ]);
       ({ status, message, readings } = outcome);
+      facts = outcome.facts && trimFacts(outcome.facts);
     } catch (error) {
       if (this.stopped && controller.signal.aborted) return;
       status = 'critical';
@@ -252,7 +256,16 @@ export class Runner {
     this.stats.runs += 1;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (message.length > maxMessageLength) message = `${message.slice(0, maxMessageLength - 1)}…`;
-    this.enqueue({ checkId: spec.id, status, message, readings, durationMs, at: at.toISOString() });
+    const result: CheckResult = {
+      checkId: spec.id,
+      status,
+      message,
+      readings,
+      durationMs,
+      at: at.toISOString(),
+    };
+    if (facts) result.facts = facts;
+    this.enqueue(result);
   }
 
   private enqueue(result: CheckResult): void {
@@ -341,6 +354,14 @@ export class Runner {
     await this.flush();
     if (this.flushTimer) clearTimeout(this.flushTimer);
   }
+}
+
+/** Facts within what the server stores, so one chatty device cannot get a whole batch refused. */
+export function trimFacts(facts: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(facts).slice(0, maxFacts);
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key.slice(0, 100), String(value).slice(0, maxFactLength)]),
+  );
 }
 
 export function describeError(error: unknown): string {

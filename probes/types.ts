@@ -11,6 +11,10 @@ export function worse(a: Status, b: Status): Status {
 /** The longest message the server stores; the runner cuts longer ones (a DNS error on a long URL). */
 export const maxMessageLength = 2000;
 
+/** How many facts a result may carry, and how long each may be (a router's port labels). */
+export const maxFacts = 600;
+export const maxFactLength = 500;
+
 /**
  * Thrown by a transport when the server refused a batch for what it holds (HTTP 400, 413, 422):
  * sending it again cannot succeed, so the runner drops it rather than retrying forever.
@@ -23,12 +27,16 @@ export interface Reading {
   name: string;
   value: number;
   unit: string;
+  /** Set when a rule judged this reading; the dashboard colours it. Absent means not judged. */
+  status?: Status;
 }
 
 /** One thing a check found wrong. */
 export interface Finding {
   status: Exclude<Status, 'ok'>;
   message: string;
+  /** The reading this finding judged, so that reading can be coloured. */
+  reading?: string;
 }
 
 /** The worst finding decides the status; the message lists every finding at that level. */
@@ -49,6 +57,11 @@ export interface ProbeOutcome {
   status: Status;
   message: string;
   readings: Reading[];
+  /**
+   * What the check learned about the device rather than measured: the matched SNMP profile,
+   * sysDescr, a router's model and port labels. Stored on the check, shown on the device page.
+   */
+  facts?: Record<string, string>;
 }
 
 export interface ProbeContext {

@@ -22,6 +22,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { AuthService } from './modules/auth/service.ts';
 import { newSecret } from './modules/auth/secrets.ts';
+import { probeRoutes } from './modules/probes/routes.ts';
 import { checkRoutes } from './modules/checks/routes.ts';
 import { deviceRoutes } from './modules/devices/routes.ts';
 import { ingestRoutes } from './modules/ingest/routes.ts';
@@ -134,6 +135,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(suiteRoutes, { prefix: '/api/suites', ctx });
   await app.register(deviceRoutes, { prefix: '/api/devices', ctx });
   await app.register(checkRoutes, { prefix: '/api/checks', ctx });
+  await app.register(probeRoutes, { prefix: '/api/probes', ctx });
   await app.register(ingestRoutes, { prefix: '/api/probe', ctx });
   await app.register(auditRoutes, { prefix: '/api/audit', ctx });
   await app.register(trapRoutes, { prefix: '/api/traps', ctx });

@@ -11,6 +11,8 @@ export interface Config {
   cookieSecure: boolean;
   sessionDays: number;
   retentionDays: number;
+  /** How often probes heartbeat; a probe silent for three of these is shown down. */
+  probeHeartbeatS: number;
   webDir: string;
   trapPort: number;
   secretKey: string | undefined;
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: bool(env, 'SUITEWATCH_COOKIE_SECURE', false),
     sessionDays: int(env, 'SUITEWATCH_SESSION_DAYS', 30, 1, 365),
     retentionDays: int(env, 'SUITEWATCH_RAW_RETENTION_DAYS', 14, 1, 3650),
+    probeHeartbeatS: int(env, 'SUITEWATCH_PROBE_HEARTBEAT_S', 15, 1, 3600),
     webDir: resolve(
       env.SUITEWATCH_WEB_DIR?.trim() || new URL('../web/dist', import.meta.url).pathname,
     ),

@@ -17,6 +17,10 @@ export type DeviceKind = (typeof deviceKinds)[number];
 export const roles = ['junior', 'engineer', 'manager', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
+/** new: never heard from; up: heartbeating; down: silent for three heartbeats. */
+export const probeStates = ['new', 'up', 'down'] as const;
+export type ProbeState = (typeof probeStates)[number];
+
 export const tokenScopes = ['api', 'probe'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 

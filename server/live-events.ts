@@ -1,4 +1,5 @@
 import type { Status } from '../probes/types.ts';
+import type { ProbeState } from './domain.ts';
 
 export interface Health {
   status: Status;
@@ -27,7 +28,14 @@ export type LiveEvent =
       at: string;
     }
   | {
+      type: 'probe.state';
+      probeId: string;
+      name: string;
+      state: ProbeState;
+      at: string;
+    }
+  | {
       type: 'changed';
-      entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user';
+      entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user' | 'probe';
       id: string;
     };

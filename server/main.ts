@@ -6,10 +6,11 @@ import { buildApp, createContext } from './app.ts';
 import { deleteExpiredSessions } from './modules/auth/repository.ts';
 import { hasSealedSecrets } from './modules/checks/repository.ts';
 import { ensureAdmin } from './modules/users/service.ts';
-import { startEmbeddedProbe } from './probe-host.ts';
+import { startEmbeddedProbe, type EmbeddedProbe } from './probe-host.ts';
+import { ensureBuiltin } from './modules/probes/repository.ts';
+import { builtinProbeName, sweepProbes } from './modules/probes/service.ts';
 import { startTrapReceiver } from './trap-host.ts';
 import type { TrapReceiver } from '../probes/traps.ts';
-import type { Runner } from '../probes/runner.ts';
 
 /** Start-up problems end in one line and a non-zero exit, never a stack dump. */
 function fail(message: string): never {
@@ -110,8 +111,20 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`suitewatch: dashboard at http://localhost:${port}\n`);
 
-  let runner: Runner | null = null;
-  if (config.embeddedProbe) runner = await startEmbeddedProbe(app, ctx, ctx.embeddedProbeSecret);
+  let runner: EmbeddedProbe | null = null;
+  if (config.embeddedProbe) {
+    await ensureBuiltin(ctx.db, builtinProbeName);
+    runner = await startEmbeddedProbe(app, ctx, ctx.embeddedProbeSecret);
+  }
+  // Probes that stop heartbeating are marked down here, written before the dashboard hears.
+  const sweep = setInterval(
+    () =>
+      void sweepProbes(ctx).catch((error: unknown) =>
+        app.log.error({ err: error }, 'probe sweep failed'),
+      ),
+    Math.max(1000, (config.probeHeartbeatS * 1000) / 2),
+  );
+  sweep.unref();
 
   let traps: TrapReceiver | null = null;
   if (config.trapPort > 0) {
@@ -153,6 +166,7 @@ async function main() {
     stopping = true;
     app.log.info({ signal }, 'stopping: probes first, then results, server and database');
     clearInterval(maintenance);
+    clearInterval(sweep);
     const deadline = setTimeout(
       () => fail('shutdown took longer than 20 s; exiting anyway'),
       20_000,

@@ -1,3 +1,4 @@
+import { Heartbeat, type HeartbeatReply, type SendHeartbeat } from '../probes/heartbeat.ts';
 import { probeKinds } from '../probes/registry.ts';
 import { Runner } from '../probes/runner.ts';
 import {
@@ -13,7 +14,10 @@ import type { Context } from './context.ts';
  * The embedded probe's transport: the same /api/probe routes a remote probe calls, reached
  * through app.inject() so results pass the same validation and ingest path with no socket.
  */
-export function injectTransport(app: App, secret: string): ProbeTransport {
+export function injectTransport(
+  app: App,
+  secret: string,
+): ProbeTransport & { heartbeat: SendHeartbeat } {
   const headers = { authorization: `Bearer ${secret}` };
   return {
     async fetchChecks(): Promise<CheckSpec[]> {
@@ -21,6 +25,17 @@ export function injectTransport(app: App, secret: string): ProbeTransport {
       if (response.statusCode !== 200)
         throw new Error(`check list: HTTP ${response.statusCode} ${response.body}`);
       return response.json<{ checks: CheckSpec[] }>().checks;
+    },
+    async heartbeat(body) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/probe/heartbeat',
+        headers,
+        payload: body,
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`heartbeat: HTTP ${response.statusCode} ${response.body}`);
+      return response.json<HeartbeatReply>();
     },
     async postResults(results: CheckResult[]): Promise<void> {
       const response = await app.inject({
@@ -39,16 +54,33 @@ export function injectTransport(app: App, secret: string): ProbeTransport {
   };
 }
 
-export async function startEmbeddedProbe(app: App, ctx: Context, secret: string): Promise<Runner> {
-  const runner = new Runner(injectTransport(app, secret), {
-    kinds: probeKinds,
-    logger: app.log.child({ component: 'probe' }),
-  });
-  // Check edits reach the embedded probe at once rather than at its next periodic sync.
+export interface EmbeddedProbe {
+  runner: Runner;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedProbe(
+  app: App,
+  ctx: Context,
+  secret: string,
+): Promise<EmbeddedProbe> {
+  const logger = app.log.child({ component: 'probe' });
+  const transport = injectTransport(app, secret);
+  const runner = new Runner(transport, { kinds: probeKinds, logger });
+  // Edits reach the embedded probe at once rather than at its next periodic sync: a check's
+  // config, its device's address, its probe, or a suite's reference routing.
   ctx.bus.subscribe((event) => {
-    if (event.type === 'changed' && (event.entity === 'check' || event.entity === 'device'))
+    if (event.type === 'changed' && ['check', 'device', 'suite', 'probe'].includes(event.entity))
       void runner.sync();
   });
   await runner.start();
-  return runner;
+  const heartbeat = new Heartbeat(transport.heartbeat, runner, logger);
+  heartbeat.start();
+  return {
+    runner,
+    async stop() {
+      heartbeat.stop();
+      await runner.stop();
+    },
+  };
 }

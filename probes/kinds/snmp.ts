@@ -1,10 +1,13 @@
 import { Type } from 'typebox';
-import { applyThresholds, type Overrides } from '../profiles/rules.ts';
-import { oids, systemProfile } from '../profiles/system.ts';
-import type { Profile } from '../profiles/types.ts';
+import { arecaProfile } from '../profiles/areca.ts';
+import { megaraidProfile } from '../profiles/megaraid.ts';
 import { nexisProfile } from '../profiles/nexis.ts';
+import { qnapProfile } from '../profiles/qnap.ts';
+import { applyThresholds, covers, type Overrides } from '../profiles/rules.ts';
 import { switchProfile } from '../profiles/switch.ts';
 import { synologyProfile } from '../profiles/synology.ts';
+import { oids, systemProfile } from '../profiles/system.ts';
+import type { Profile } from '../profiles/types.ts';
 import { workstationProfile } from '../profiles/workstation.ts';
 import {
   withSession,
@@ -13,16 +16,32 @@ import {
   type SnmpValue,
   type SnmpVersion,
 } from '../snmp/session.ts';
-import { summarize, type ProbeKind, type ProbeOutcome } from '../types.ts';
+import {
+  summarize,
+  worse,
+  type Finding,
+  type ProbeKind,
+  type ProbeOutcome,
+  type Reading,
+  type Status,
+} from '../types.ts';
 
-/** One line per profile; `auto` tries them in this order and falls back to `system`. */
+/**
+ * One line per profile. The order is the order users see in the config schema; `auto` does not
+ * depend on it (see `pick`).
+ */
 export const profiles: Record<string, Profile> = {
   [synologyProfile.name]: synologyProfile,
   [nexisProfile.name]: nexisProfile,
   [switchProfile.name]: switchProfile,
   [workstationProfile.name]: workstationProfile,
   [systemProfile.name]: systemProfile,
+  [qnapProfile.name]: qnapProfile,
+  [megaraidProfile.name]: megaraidProfile,
+  [arecaProfile.name]: arecaProfile,
 };
+
+const maxSysDescr = 200;
 
 export interface SnmpConfig {
   version: SnmpVersion;
@@ -96,28 +115,74 @@ export const snmpConfigSchema = Type.Unsafe<SnmpConfig>({
   else: { required: ['community'] },
 });
 
+const configured = (config: SnmpConfig) =>
+  config.profile && config.profile !== 'auto' ? profiles[config.profile] : undefined;
+const vendors = () => Object.values(profiles).filter((p) => p.detectOid);
+
+/** What the one identifying GET asks: sysObjectID, sysDescr, and for `auto` each vendor's OID. */
+const identityOids = (config: SnmpConfig) => [
+  oids.sysObjectID,
+  oids.sysDescr,
+  ...(configured(config) ? [] : vendors().map((p) => p.detectOid!)),
+];
+
 /**
  * `auto`: a vendor profile whose own OID answers wins (a Synology runs a Linux agent, so its
- * sysObjectID alone would say "workstation"); then sysObjectID and sysDescr; then `system`.
+ * sysObjectID alone would say "workstation"; the LSI agent lives inside the host's snmpd); then
+ * sysObjectID and sysDescr, vendor profiles before the generic ones; then `system`.
  */
-async function pick(
-  config: SnmpConfig,
-  get: (oids: string[]) => Promise<Map<string, SnmpValue>>,
-): Promise<Profile> {
-  const named = config.profile && config.profile !== 'auto' ? profiles[config.profile] : undefined;
+function pick(config: SnmpConfig, identity: Map<string, SnmpValue>): Profile {
+  const named = configured(config);
   if (named) return named;
-  const vendors = Object.values(profiles).filter((p) => p.detectOid);
-  const values = await get([oids.sysObjectID, oids.sysDescr, ...vendors.map((p) => p.detectOid!)]);
-  const vendor = vendors.find(
-    (p) => values.get(p.detectOid!) !== null && values.get(p.detectOid!) !== undefined,
-  );
+  const answered = (oid: string) => identity.get(oid) !== null && identity.get(oid) !== undefined;
+  const vendor = vendors().find((p) => answered(p.detectOid!));
   if (vendor) return vendor;
-  const sysObjectID = String(values.get(oids.sysObjectID) ?? '');
-  const sysDescr = String(values.get(oids.sysDescr) ?? '');
+  const sysObjectID = String(identity.get(oids.sysObjectID) ?? '');
+  const sysDescr = String(identity.get(oids.sysDescr) ?? '');
+  const candidates = [...vendors(), ...Object.values(profiles).filter((p) => !p.detectOid)];
   return (
-    Object.values(profiles).find((p) => p !== systemProfile && p.matches(sysObjectID, sysDescr)) ??
-    systemProfile
+    candidates.find((p) => p !== systemProfile && p.matches(sysObjectID, sysDescr)) ?? systemProfile
   );
+}
+
+/**
+ * Each reading's status for the dashboard: the worst finding that judged it; `ok` when a rule of
+ * the profile covers it and found nothing; none when nothing judges it (a traffic rate).
+ */
+export function judgeReadings(
+  readings: Reading[],
+  findings: Finding[],
+  profile: Profile,
+): Reading[] {
+  const worst = new Map<string, Status>();
+  for (const f of findings)
+    if (f.reading) worst.set(f.reading, worse(worst.get(f.reading) ?? 'ok', f.status));
+  const prefixes = [...profile.thresholds.map((t) => t.prefix), ...(profile.judged ?? [])];
+  return readings.map((reading) => {
+    const status =
+      worst.get(reading.name) ??
+      (prefixes.some((p) => covers(p, reading.name)) ? ('ok' as const) : undefined);
+    return status ? { ...reading, status } : reading;
+  });
+}
+
+/** What the poll learned about the device; a value the agent did not give is left out. */
+export function factsOf(
+  profile: Profile,
+  config: SnmpConfig,
+  identity: Map<string, SnmpValue>,
+): Record<string, string> {
+  const facts: Record<string, string> = {
+    profile: profile.name,
+    profileChosen: configured(config) ? 'configured' : 'auto',
+  };
+  const sysDescr = identity.get(oids.sysDescr);
+  const sysObjectID = identity.get(oids.sysObjectID);
+  if (sysDescr !== null && sysDescr !== undefined && String(sysDescr).trim())
+    facts.sysDescr = String(sysDescr).trim().slice(0, maxSysDescr);
+  if (sysObjectID !== null && sysObjectID !== undefined && String(sysObjectID))
+    facts.sysObjectID = String(sysObjectID);
+  return facts;
 }
 
 export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
@@ -137,7 +202,8 @@ export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
     return withSession(
       target,
       async (session) => {
-        const profile = await pick(config, (o) => session.get(o));
+        const identity = await session.get(identityOids(config));
+        const profile = pick(config, identity);
         // Work on a copy: a poll that fails half-way must leave no half-updated counters or
         // uptime behind (a reboot seen on a failed poll would otherwise be lost).
         const draft = new Map(context.state);
@@ -152,7 +218,12 @@ export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
           findings,
           `${profile.name} profile: ${collected.readings.length} readings, all within limits`,
         );
-        return { status, message, readings: collected.readings };
+        return {
+          status,
+          message,
+          readings: judgeReadings(collected.readings, findings, profile),
+          facts: factsOf(profile, config, identity),
+        };
       },
       context.signal,
     );

@@ -23,6 +23,12 @@ export const videohubConfigSchema = Type.Object(
         },
       ),
     ),
+    routeSuites: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[1-9][0-9]{0,3}$' }), Type.String({ maxLength: 100 }), {
+        description:
+          "The suite whose reference routing each output belongs to; the server fills this in from the suites' routing",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -35,7 +41,11 @@ const named = (labels: Map<number, string>, zeroBased: number, what: string) => 
 };
 
 /** Where the router's routing differs from the reference, in the words a person would use. */
-export function routingFindings(state: VideohubState, expect: Record<string, number>): Finding[] {
+export function routingFindings(
+  state: VideohubState,
+  expect: Record<string, number>,
+  suitesByOutput: Record<string, string> = {},
+): Finding[] {
   const findings: Finding[] = [];
   for (const [outputText, input] of Object.entries(expect)) {
     const output = Number(outputText) - 1;
@@ -48,9 +58,11 @@ export function routingFindings(state: VideohubState, expect: Record<string, num
     }
     const actual = state.routing.get(output);
     if (actual === undefined || actual === input - 1) continue;
+    const suite = suitesByOutput[outputText];
     findings.push({
       status: 'critical',
-      message: `${named(state.outputLabels, output, 'output')} shows ${named(state.inputLabels, actual, 'input')}, expected ${named(state.inputLabels, input - 1, 'input')}`,
+      reading: instanceName('videohub.route', outputText),
+      message: `${suite ? `${suite}: ` : ''}${named(state.outputLabels, output, 'output')} shows ${named(state.inputLabels, actual, 'input')}, expected ${named(state.inputLabels, input - 1, 'input')}`,
     });
   }
   return findings;
@@ -79,14 +91,17 @@ export const videohubProbe: ProbeKind<typeof videohubConfigSchema> = {
       value: [...state.locks.values()].filter((lock) => lock === 'L').length,
       unit: '',
     });
+    const expect = config.expectRoutes ?? {};
+    const findings = routingFindings(state, expect, config.routeSuites);
+    const wrong = new Set(findings.map((f) => f.reading));
     for (const [output, input] of state.routing) {
-      readings.push({
-        name: instanceName('videohub.route', String(output + 1)),
-        value: input + 1,
-        unit: '',
-      });
+      const name = instanceName('videohub.route', String(output + 1));
+      const reading: Reading = { name, value: input + 1, unit: '' };
+      // Outputs with a reference are judged; the rest are only reported.
+      if (wrong.has(name)) reading.status = 'critical';
+      else if (expect[String(output + 1)] !== undefined) reading.status = 'ok';
+      readings.push(reading);
     }
-    const findings = routingFindings(state, config.expectRoutes ?? {});
     if (state.devicePresent === 'false')
       findings.push({ status: 'critical', message: 'the router reports no device present' });
     if (state.devicePresent === 'needs_update') {
@@ -96,6 +111,15 @@ export const videohubProbe: ProbeKind<typeof videohubConfigSchema> = {
       findings,
       `${state.model ?? 'Videohub'}: ${state.outputs ?? '?'} outputs, routing as expected`,
     );
-    return { status, message, readings };
+    return { status, message, readings, facts: factsOf(state) };
   },
 };
+
+/** The router's model and port labels, numbered from 1, for the router page. */
+function factsOf(state: VideohubState): Record<string, string> {
+  const facts: Record<string, string> = {};
+  if (state.model) facts.model = state.model;
+  for (const [index, label] of state.inputLabels) facts[`input.${index + 1}`] = label;
+  for (const [index, label] of state.outputLabels) facts[`output.${index + 1}`] = label;
+  return facts;
+}

@@ -38,6 +38,9 @@ export const unsigned = (value: SnmpVarbind['value'] | undefined): number | null
 export const num = (value: SnmpVarbind['value'] | undefined): number | null =>
   typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
 
+/** Readings collectInterfaces judges itself (a port down), for every profile that calls it. */
+export const portJudged = ['if.oper_status'];
+
 /** Error-rate limits shared by every profile that reads ports. */
 export const portThresholds: Threshold[] = [
   {
@@ -86,16 +89,17 @@ export async function collectInterfaces(
     seen.add(index);
     const oper = num(row.get(8));
     if (oper !== null) {
-      collected.readings.push({
-        name: instanceName('if.oper_status', name),
-        value: oper,
-        unit: '',
-      });
+      const reading = instanceName('if.oper_status', name);
+      collected.readings.push({ name: reading, value: oper, unit: '' });
       if (linkDown.has(oper) && !loopbackPort.test(name)) {
         // ifAlias is the port's description, which on a switch says what is plugged in.
         const alias = String(hc.get(index)?.get(18) ?? '');
         const label = alias ? `${name} (${alias})` : name;
-        collected.findings.push({ status: 'critical', message: `${label} is down (admin up)` });
+        collected.findings.push({
+          status: 'critical',
+          message: `${label} is down (admin up)`,
+          reading,
+        });
       }
     }
     const speedMbps = num(hc.get(index)?.get(15) ?? null);

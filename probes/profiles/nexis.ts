@@ -1,8 +1,8 @@
 import type { Reading } from '../types.ts';
 import { num } from './interfaces.ts';
-import { instanceOf } from './rules.ts';
-import { collectSystem } from './system.ts';
+import { collectSystem, systemJudged } from './system.ts';
 import type { Finding, Profile } from './types.ts';
+import { volumeReadings, volumeThresholds } from './volumes.ts';
 
 const nexis = '1.3.6.1.4.1.526.20';
 const oids = {
@@ -34,12 +34,7 @@ export const nexisProfile: Profile = {
   detectOid: oids.directorState,
   matches: (sysObjectID) => sysObjectID.startsWith('1.3.6.1.4.1.526.'),
   thresholds: [
-    {
-      prefix: 'volume.used_pct',
-      warning: 85,
-      critical: 95,
-      describe: (n, v) => `${instanceOf(n)} is ${v}% full`,
-    },
+    ...volumeThresholds,
     {
       prefix: 'nexis.disk_max_used_pct',
       warning: 90,
@@ -47,6 +42,7 @@ export const nexisProfile: Profile = {
       describe: (_n, v) => `fullest disk at ${v}%`,
     },
   ],
+  judged: [...systemJudged, 'nexis.director_state'],
   async collect(context) {
     const system = await collectSystem(context);
     const readings: Reading[] = [...system.readings];
@@ -57,12 +53,14 @@ export const nexisProfile: Profile = {
     };
     const state = num(values.get(oids.directorState));
     add('nexis.director_state', state);
-    if (state === 1)
-      findings.push({ status: 'critical', message: 'NEXIS System Director is offline' });
-    else if (state !== null && state !== 0) {
+    const reading = 'nexis.director_state';
+    if (state === 1) {
+      findings.push({ status: 'critical', message: 'NEXIS System Director is offline', reading });
+    } else if (state !== null && state !== 0) {
       findings.push({
         status: 'warning',
         message: `NEXIS System Director is ${directorStates[state] ?? `in state ${state}`}`,
+        reading,
       });
     }
     add('nexis.redistributing_workspaces', num(values.get(oids.redistributing)));
@@ -75,9 +73,11 @@ export const nexisProfile: Profile = {
     const total = num(values.get(oids.totalMb));
     const used = num(values.get(oids.usedMb));
     if (total && used !== null) {
-      add('volume.used_pct[NEXIS]', Math.round((used / total) * 1000) / 10, '%');
-      add('volume.used_bytes[NEXIS]', used * mb, 'B');
-      add('volume.size_bytes[NEXIS]', total * mb, 'B');
+      readings.push(
+        ...volumeReadings(context, [
+          { name: 'NEXIS', usedBytes: used * mb, sizeBytes: total * mb },
+        ]),
+      );
     }
     const allocated = num(values.get(oids.allocatedMb));
     if (allocated !== null) add('nexis.allocated_bytes', allocated * mb, 'B');

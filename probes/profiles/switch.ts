@@ -1,5 +1,5 @@
-import { collectInterfaces, portThresholds } from './interfaces.ts';
-import { collectSystem } from './system.ts';
+import { collectInterfaces, portJudged, portThresholds } from './interfaces.ts';
+import { collectSystem, systemJudged } from './system.ts';
 import type { Collected, Profile } from './types.ts';
 
 // Enterprise numbers of switch makers seen in facilities: Cisco, HPE/Aruba, Juniper, Arista,
@@ -30,6 +30,7 @@ export const switchProfile: Profile = {
     switchVendors.some((vendor) => sysObjectID.startsWith(`1.3.6.1.4.1.${vendor}.`)) ||
     /switch/i.test(sysDescr),
   thresholds: portThresholds,
+  judged: [...systemJudged, ...portJudged],
   async collect(context) {
     const system = await collectSystem(context);
     const collected: Collected = { readings: [...system.readings], findings: [...system.findings] };

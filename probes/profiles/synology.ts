@@ -1,8 +1,9 @@
+import { nasTemperatures } from './rules.ts';
 import type { Reading } from '../types.ts';
-import { instanceOf } from './rules.ts';
-import { collectSystem } from './system.ts';
+import { collectSystem, systemJudged } from './system.ts';
 import { instanceName, type Collected, type Finding, type Profile } from './types.ts';
 import { byIndex, num } from './interfaces.ts';
+import { volumeReadings, volumeThresholds, type Volume } from './volumes.ts';
 
 const synology = '1.3.6.1.4.1.6574';
 const scalars = {
@@ -47,12 +48,12 @@ const raidStatus: Record<number, string> = {
 };
 
 /** A RAID that is degraded, crashed or rebuilding puts a client session at risk: critical. */
-export function raidFinding(name: string, status: number): Finding | null {
+export function raidFinding(name: string, status: number, reading?: string): Finding | null {
   const word = raidStatus[status] ?? `state ${status}`;
   if (status === 11 || status === 12 || status === 2)
-    return { status: 'critical', message: `RAID ${name} is ${word}` };
+    return { status: 'critical', message: `RAID ${name} is ${word}`, reading };
   if (status === 1) return null;
-  return { status: 'warning', message: `RAID ${name} is ${word}` };
+  return { status: 'warning', message: `RAID ${name} is ${word}`, reading };
 }
 
 export const synologyProfile: Profile = {
@@ -60,25 +61,16 @@ export const synologyProfile: Profile = {
   description: 'Synology NAS: system, power, fans, temperature, disks, RAID and volume usage',
   detectOid: scalars.model,
   matches: (sysObjectID) => sysObjectID.startsWith(`${synology}.`),
-  thresholds: [
-    {
-      prefix: 'volume.used_pct',
-      warning: 85,
-      critical: 95,
-      describe: (n, v) => `volume ${instanceOf(n)} is ${v}% full`,
-    },
-    {
-      prefix: 'temperature_c',
-      warning: 60,
-      critical: 70,
-      describe: (_n, v) => `system at ${v} °C`,
-    },
-    {
-      prefix: 'disk.temperature_c',
-      warning: 55,
-      critical: 65,
-      describe: (n, v) => `disk ${instanceOf(n)} at ${v} °C`,
-    },
+  thresholds: [...volumeThresholds, ...nasTemperatures],
+  judged: [
+    ...systemJudged,
+    'system.status',
+    'power.status',
+    'fan.system_status',
+    'fan.cpu_status',
+    'disk.status',
+    'disk.health',
+    'raid.status',
   ],
   async collect(context) {
     const { session } = context;
@@ -86,55 +78,66 @@ export const synologyProfile: Profile = {
     const readings: Reading[] = [...system.readings];
     const findings: Finding[] = [...system.findings];
     const values = await session.get(Object.values(scalars));
-    const failed = (oid: string, what: string) => {
-      const value = num(values.get(oid));
-      if (value === 2) findings.push({ status: 'critical', message: `${what} failed` });
-      return value;
-    };
     const add = (name: string, value: number | null, unit = '') => {
       if (value !== null) readings.push({ name, value, unit });
     };
-    add('system.status', failed(scalars.systemStatus, 'system'));
-    add('power.status', failed(scalars.powerStatus, 'power supply'));
-    add('fan.system_status', failed(scalars.systemFan, 'system fan'));
-    add('fan.cpu_status', failed(scalars.cpuFan, 'CPU fan'));
+    const status = (reading: string, oid: string, what: string) => {
+      const value = num(values.get(oid));
+      if (value === 2) findings.push({ status: 'critical', message: `${what} failed`, reading });
+      add(reading, value);
+    };
+    status('system.status', scalars.systemStatus, 'system');
+    status('power.status', scalars.powerStatus, 'power supply');
+    status('fan.system_status', scalars.systemFan, 'system fan');
+    status('fan.cpu_status', scalars.cpuFan, 'CPU fan');
     add('temperature_c', num(values.get(scalars.temperature)), '°C');
 
     for (const [, row] of byIndex(await session.walk(diskTable), diskTable)) {
       const id = String(row.get(2) ?? '?');
-      const status = num(row.get(5));
+      const state = num(row.get(5));
       const health = num(row.get(13));
-      add(instanceName('disk.status', id), status);
-      add(instanceName('disk.health', id), health);
+      const stateReading = instanceName('disk.status', id);
+      const healthReading = instanceName('disk.health', id);
+      add(stateReading, state);
+      add(healthReading, health);
       add(instanceName('disk.temperature_c', id), num(row.get(6)), '°C');
-      if (status === 4 || status === 5)
-        findings.push({ status: 'critical', message: `disk ${id} ${diskStatus[status]}` });
-      if (health === 3 || health === 4)
-        findings.push({ status: 'critical', message: `disk ${id} health ${diskHealth[health]}` });
-      else if (health === 2)
-        findings.push({ status: 'warning', message: `disk ${id} health warning` });
+      if (state === 4 || state === 5) {
+        findings.push({
+          status: 'critical',
+          message: `disk ${id} ${diskStatus[state]}`,
+          reading: stateReading,
+        });
+      }
+      if (health === 3 || health === 4) {
+        findings.push({
+          status: 'critical',
+          message: `disk ${id} health ${diskHealth[health]}`,
+          reading: healthReading,
+        });
+      } else if (health === 2) {
+        findings.push({
+          status: 'warning',
+          message: `disk ${id} health warning`,
+          reading: healthReading,
+        });
+      }
     }
 
+    const volumes: Volume[] = [];
     for (const [, row] of byIndex(await session.walk(raidTable), raidTable)) {
       const name = String(row.get(2) ?? '?');
-      const status = num(row.get(3));
+      const state = num(row.get(3));
       const free = num(row.get(4));
       const total = num(row.get(5));
-      add(instanceName('raid.status', name), status);
-      if (status !== null) {
-        const finding = raidFinding(name, status);
+      const reading = instanceName('raid.status', name);
+      add(reading, state);
+      if (state !== null) {
+        const finding = raidFinding(name, state, reading);
         if (finding) findings.push(finding);
       }
-      if (total && free !== null) {
-        add(
-          instanceName('volume.used_pct', name),
-          Math.round(((total - free) / total) * 1000) / 10,
-          '%',
-        );
-        add(instanceName('volume.used_bytes', name), total - free, 'B');
-        add(instanceName('volume.size_bytes', name), total, 'B');
-      }
+      if (total && free !== null) volumes.push({ name, usedBytes: total - free, sizeBytes: total });
     }
+    readings.push(...volumeReadings(context, volumes));
     return { readings, findings } satisfies Collected;
   },
 };

@@ -43,16 +43,21 @@ export async function collectSystem({
     result.findings.push({
       status: 'warning',
       message: `restarted ${Math.round(uptimeTicks / 6000)} min ago (uptime went down)`,
+      reading: 'uptime_s',
     });
   }
   state.set('uptimeTicks', uptimeTicks);
   return result;
 }
 
+/** Readings collectSystem judges, for every profile that calls it. */
+export const systemJudged = ['uptime_s'];
+
 export const systemProfile: Profile = {
   name: 'system',
   description: 'Any SNMP agent: reachability, uptime and reboots',
   matches: () => true,
   thresholds: [],
+  judged: systemJudged,
   collect: collectSystem,
 };

@@ -20,6 +20,8 @@ export interface Threshold {
   prefix: string;
   warning: number;
   critical: number;
+  /** Lower is worse (days until a volume is full): alarms when the value falls below a limit. */
+  below?: boolean;
   /** What the number is, for the message: "volume / is 91% full". */
   describe: (name: string, value: number) => string;
 }
@@ -33,6 +35,11 @@ export interface Profile {
   /** For `auto`, when no vendor OID answered: whether this profile fits the agent. */
   matches(sysObjectID: string, sysDescr: string): boolean;
   thresholds: Threshold[];
+  /**
+   * Prefixes of readings that the profile's own checks judge (a disk or RAID state): such a
+   * reading with no finding against it is ok, so the dashboard can colour it green.
+   */
+  judged?: string[];
   collect(context: ProfileContext): Promise<Collected>;
 }
 

@@ -1,9 +1,16 @@
 import type { SnmpSession } from '../snmp/session.ts';
 import type { Reading } from '../types.ts';
-import { instanceOf } from './rules.ts';
-import { byIndex, collectInterfaces, num, portThresholds, unsigned } from './interfaces.ts';
-import { collectSystem } from './system.ts';
-import { instanceName, type Collected, type Profile } from './types.ts';
+import {
+  byIndex,
+  collectInterfaces,
+  num,
+  portJudged,
+  portThresholds,
+  unsigned,
+} from './interfaces.ts';
+import { collectSystem, systemJudged } from './system.ts';
+import type { Collected, Profile } from './types.ts';
+import { volumeReadings, volumeThresholds, type Volume } from './volumes.ts';
 
 const hrStorage = '1.3.6.1.2.1.25.2.3.1';
 const hrStorageFixedDisk = '1.3.6.1.2.1.25.2.1.4';
@@ -14,7 +21,8 @@ const memBuffer = '1.3.6.1.4.1.2021.4.14.0';
 const memCached = '1.3.6.1.4.1.2021.4.15.0';
 const laLoad = '1.3.6.1.4.1.2021.10.1.3';
 
-async function volumes(session: SnmpSession, readings: Reading[]): Promise<void> {
+async function volumes(session: SnmpSession): Promise<Volume[]> {
+  const found: Volume[] = [];
   for (const [, row] of byIndex(await session.walk(hrStorage), hrStorage)) {
     if (row.get(2) !== hrStorageFixedDisk) continue;
     // Integer32 on the wire: agents that do not scale their units (Windows past 8 TB) send
@@ -24,16 +32,9 @@ async function volumes(session: SnmpSession, readings: Reading[]): Promise<void>
     const used = unsigned(row.get(6));
     const descr = String(row.get(3) ?? '');
     if (!units || !size || used === null) continue;
-    readings.push(
-      {
-        name: instanceName('volume.used_pct', descr),
-        value: Math.round((used / size) * 1000) / 10,
-        unit: '%',
-      },
-      { name: instanceName('volume.used_bytes', descr), value: used * units, unit: 'B' },
-      { name: instanceName('volume.size_bytes', descr), value: size * units, unit: 'B' },
-    );
+    found.push({ name: descr, usedBytes: used * units, sizeBytes: size * units });
   }
+  return found;
 }
 
 async function cpuMemoryLoad(session: SnmpSession, readings: Reading[]): Promise<void> {
@@ -77,12 +78,7 @@ export const workstationProfile: Profile = {
     sysObjectID.startsWith('1.3.6.1.4.1.8072.') ||
     /^(Linux|Darwin|Hardware:.*Windows)/.test(sysDescr),
   thresholds: [
-    {
-      prefix: 'volume.used_pct',
-      warning: 85,
-      critical: 95,
-      describe: (n, v) => `volume ${instanceOf(n)} is ${v}% full`,
-    },
+    ...volumeThresholds,
     {
       prefix: 'memory.used_pct',
       warning: 90,
@@ -97,10 +93,11 @@ export const workstationProfile: Profile = {
     },
     ...portThresholds,
   ],
+  judged: [...systemJudged, ...portJudged],
   async collect(context) {
     const system = await collectSystem(context);
     const collected: Collected = { readings: [...system.readings], findings: [...system.findings] };
-    await volumes(context.session, collected.readings);
+    collected.readings.push(...volumeReadings(context, await volumes(context.session)));
     await cpuMemoryLoad(context.session, collected.readings);
     await collectInterfaces(context, system.uptimeTicks, collected, { skipVirtual: true });
     return collected;

@@ -36,6 +36,22 @@ export async function createTestDatabase(store: Store): Promise<Database> {
     const clone = (await (await pgliteTemplate()).clone()) as PGlite;
     return wrapPglite(clone);
   }
+  const fresh = await createPostgresDatabase();
+  const opened = await openPostgres(fresh.url, { max: 5 });
+  return {
+    ...opened,
+    async close() {
+      await opened.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** A fresh, migrated PostgreSQL database of its own, for a test that runs a server process. */
+export async function createPostgresDatabase(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
   const url = process.env.DATABASE_URL;
   const name = inject('pgTemplate');
   if (!url || !name) throw new Error('DATABASE_URL is not set');
@@ -46,11 +62,9 @@ export async function createTestDatabase(store: Store): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const opened = await openPostgres(withDatabase(url, database), { max: 5 });
   return {
-    ...opened,
-    async close() {
-      await opened.close();
+    url: withDatabase(url, database),
+    drop: async () => {
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists ${database} with (force)`);
       await cleanup.end();

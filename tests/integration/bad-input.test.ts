@@ -286,8 +286,7 @@ for (const { store, needs } of stores) {
     });
 
     it('refuses a probe batch with a bad result, naming its index', async () => {
-      const token = (await post('/api/tokens', { name: 'p', scope: 'probe' })).json()
-        .token as string;
+      const token = (await post('/api/probes', { name: 'p' })).json().token as string;
       const response = await t.app.inject({
         method: 'POST',
         url: '/api/probe/results',

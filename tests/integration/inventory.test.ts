@@ -120,15 +120,16 @@ for (const { store, needs } of stores) {
           suiteIds: [suite.id],
         })
       ).json();
+      const token = await api('POST', '/api/probes', { name: 'probe-a' });
+      expect(token.statusCode).toBe(201);
       const check = await api('POST', '/api/checks', {
         deviceId: dev.id,
         kind: 'http',
         intervalS: 30,
         config: { url: 'http://127.0.0.1:9/health' },
+        probeId: token.json().probe.id,
       });
       expect(check.statusCode).toBe(201);
-      const token = await api('POST', '/api/tokens', { name: 'probe-a', scope: 'probe' });
-      expect(token.statusCode).toBe(201);
       const bearer = { authorization: `Bearer ${token.json().token}` };
 
       const specs = await t.app.inject({
@@ -159,9 +160,10 @@ for (const { store, needs } of stores) {
         });
 
       events.length = 0;
-      const ok = await post('ok', 12.5, new Date(Date.now() - 1000));
+      const okAt = new Date(Date.now() - 1000);
+      const ok = await post('ok', 12.5, okAt);
       expect(ok.statusCode).toBe(200);
-      expect(ok.json()).toEqual({ accepted: 1, dropped: 0, statusChanges: 1 });
+      expect(ok.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0, statusChanges: 1 });
       // By the time an event is heard, the database already says the same.
       const healthEvent = events.find((e) => e.type === 'suite.health' && e.suiteId === suite.id);
       expect(healthEvent).toMatchObject({ health: { status: 'ok' } });
@@ -188,6 +190,15 @@ for (const { store, needs } of stores) {
       await post('ok', 1, new Date(Date.now() - 60_000));
       expect((await api('GET', `/api/devices/${dev.id}`)).json().status).toBe('critical');
 
+      // A result sent again (a probe replaying its spool) is recognised and not stored twice.
+      const again = await post('ok', 12.5, okAt);
+      expect(again.json()).toEqual({ accepted: 0, duplicates: 1, dropped: 0, statusChanges: 0 });
+      const results = await query<{ n: number }>(
+        t.ctx.db,
+        sql`select count(*)::int as n from check_results where check_id = ${check.json().id}`,
+      );
+      expect(results[0]?.n).toBe(3);
+
       const history = await query<{ n: number }>(
         t.ctx.db,
         sql`select count(*)::int as n from readings where device_id = ${dev.id}`,
@@ -205,8 +216,7 @@ for (const { store, needs } of stores) {
     });
 
     it('limits a probe token to fetching checks and posting results', async () => {
-      const token = (await api('POST', '/api/tokens', { name: 'probe-b', scope: 'probe' })).json()
-        .token as string;
+      const token = (await api('POST', '/api/probes', { name: 'probe-b' })).json().token as string;
       const denied = await t.app.inject({
         method: 'GET',
         url: '/api/devices',

@@ -121,6 +121,14 @@ for (const { store, needs } of stores) {
       });
       expect(minted.statusCode).toBe(403);
       expect(minted.json().message).toBe('scope: probe tokens need the admin role');
+      const probe = await t.app.inject({
+        method: 'POST',
+        url: '/api/probes',
+        headers: { cookie: engineer },
+        payload: { name: 'rogue' },
+      });
+      expect(probe.statusCode).toBe(403);
+      expect(probe.json().message).toMatch(/needs the admin role/);
     });
 
     it('leaves out a check whose secret no longer opens, and serves the others', async () => {

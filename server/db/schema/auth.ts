@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { roleEnum, tokenScopeEnum } from './enums.ts';
+import { probes } from './probes.ts';
 
 export const users = pgTable(
   'users',
@@ -58,6 +59,8 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    // A probe token speaks for one probe: it gets that probe's checks and heartbeats as it.
+    probeId: uuid('probe_id').references(() => probes.id, { onDelete: 'cascade' }),
   },
   (t) => [
     uniqueIndex('api_tokens_hash_key').on(t.tokenHash),

@@ -3,3 +3,4 @@ export * from './inventory.ts';
 export * from './timeseries.ts';
 export * from './auth.ts';
 export * from './traps.ts';
+export * from './probes.ts';

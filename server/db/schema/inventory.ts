@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { deviceKindEnum, statusEnum } from './enums.ts';
+import { probes } from './probes.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -119,8 +120,39 @@ export const checks = pgTable(
     lastMessage: text('last_message').notNull().default(''),
     lastDurationMs: real('last_duration_ms'),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    // What the last run learned about the device (matched profile, sysDescr, router labels).
+    facts: jsonb('facts').notNull().default({}).$type<Record<string, string>>(),
+    // Null: the server's embedded probe runs it. Set null again if the probe is deleted.
+    probeId: uuid('probe_id').references((): AnyPgColumn => probes.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('checks_device_idx').on(t.deviceId), index('checks_enabled_idx').on(t.enabled)],
+  (t) => [
+    index('checks_device_idx').on(t.deviceId),
+    index('checks_enabled_idx').on(t.enabled),
+    index('checks_probe_idx').on(t.probeId),
+  ],
+);
+
+/**
+ * A suite's reference routing: which router input each of its router outputs must show (the
+ * grade monitor fed from the grading output, say). An output belongs to at most one suite.
+ */
+export const suiteRoutes = pgTable(
+  'suite_routes',
+  {
+    routerId: uuid('router_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    output: integer('output').notNull(),
+    suiteId: uuid('suite_id')
+      .notNull()
+      .references(() => suites.id, { onDelete: 'cascade' }),
+    input: integer('input').notNull(),
+    label: text('label').notNull().default(''),
+  },
+  (t) => [
+    primaryKey({ columns: [t.routerId, t.output] }),
+    index('suite_routes_suite_idx').on(t.suiteId),
+  ],
 );

@@ -28,6 +28,8 @@ export const readingsLatest = pgTable(
       .references(() => devices.id, { onDelete: 'cascade' }),
     value: doublePrecision('value').notNull(),
     unit: text('unit').notNull().default(''),
+    // The probe's judgement of this reading, when a rule covers it: the dashboard colours it.
+    status: statusEnum('status'),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [

@@ -10,7 +10,13 @@ export type Principal =
       sessionId: string | null;
       tokenId: string | null;
     }
-  | { kind: 'probe'; tokenId: string | null; name: string };
+  | {
+      kind: 'probe';
+      tokenId: string | null;
+      name: string;
+      /** Null for the server's embedded probe, which runs every check not assigned elsewhere. */
+      probeId: string | null;
+    };
 
 export interface Actor {
   id: string | null;

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { apiTokens, sessions, users } from '../../db/schema/index.ts';
+import { apiTokens, probes, sessions, users } from '../../db/schema/index.ts';
 
 export async function findUserByUsername(db: Db, username: string) {
   const [row] = await db
@@ -64,9 +64,12 @@ export async function findTokenOwner(db: Db, tokenHash: string) {
       userId: users.id,
       username: users.username,
       role: users.role,
+      probeId: apiTokens.probeId,
+      probeName: probes.name,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(probes, eq(probes.id, apiTokens.probeId))
     .where(
       and(
         eq(apiTokens.tokenHash, tokenHash),

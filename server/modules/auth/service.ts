@@ -103,13 +103,21 @@ export class AuthService {
 
   async fromBearer(token: string): Promise<Principal | null> {
     if (token === this.embeddedProbeSecret)
-      return { kind: 'probe', tokenId: null, name: 'embedded' };
+      return { kind: 'probe', tokenId: null, name: 'embedded', probeId: null };
     const row = await repo.findTokenOwner(this.db, sha256(token));
     if (!row) return null;
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > touchEveryMs) {
       await repo.touchToken(this.db, row.tokenId);
     }
-    if (row.scope === 'probe') return { kind: 'probe', tokenId: row.tokenId, name: row.name };
+    if (row.scope === 'probe') {
+      if (!row.probeId) return null;
+      return {
+        kind: 'probe',
+        tokenId: row.tokenId,
+        name: row.probeName ?? row.name,
+        probeId: row.probeId,
+      };
+    }
     return {
       kind: 'user',
       userId: row.userId,

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { checks } from '../../db/schema/index.ts';
 
 export type CheckRow = typeof checks.$inferSelect;
-export type CheckValues = Partial<Pick<CheckRow, 'intervalS' | 'config' | 'enabled'>>;
+export type CheckValues = Partial<Pick<CheckRow, 'intervalS' | 'config' | 'enabled' | 'probeId'>>;
 
 /** Whether any check holds a sealed secret, which only the key that sealed it can open. */
 export async function hasSealedSecrets(db: Db): Promise<boolean> {

@@ -27,6 +27,10 @@ const Check = Type.Object({
   lastMessage: Type.String(),
   lastDurationMs: Nullable(Type.Number()),
   lastRunAt: Nullable(Timestamp),
+  facts: Type.Record(Type.String(), Type.String(), {
+    description: 'What the last run learned about the device: matched profile, sysDescr, model',
+  }),
+  probeId: Nullable(Uuid, { description: "The probe that runs it; null: the server's own" }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -38,6 +42,9 @@ const IntervalS = Type.Integer({
 const Config = Type.Record(Type.String(), Type.Unknown(), {
   description: "The probe kind's settings, e.g. {url} for http",
 });
+const ProbeId = Nullable(Uuid, {
+  description: "The remote probe that runs this check; null or absent: the server's own probe",
+});
 const CreateCheck = Type.Object(
   {
     deviceId: Uuid,
@@ -45,6 +52,7 @@ const CreateCheck = Type.Object(
     intervalS: IntervalS,
     config: Config,
     enabled: Type.Optional(Type.Boolean()),
+    probeId: Type.Optional(ProbeId),
   },
   { additionalProperties: false },
 );
@@ -53,6 +61,7 @@ const UpdateCheck = Type.Object(
     intervalS: Type.Optional(IntervalS),
     config: Type.Optional(Config),
     enabled: Type.Optional(Type.Boolean()),
+    probeId: Type.Optional(ProbeId),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import { serialize } from '../serialize.ts';
+import { findProbe } from '../probes/repository.ts';
 import * as repo from './repository.ts';
 import { redactConfig, sealConfig } from './secrets.ts';
 
@@ -35,6 +36,17 @@ function prepareConfig(
   // The config is validated as sent (a kept secret is the mask, which is a string), then sealed.
   assertValid(probe.configSchema, incoming, 'body.config');
   return sealConfig(ctx.secrets, probe.secretFields ?? [], incoming, existing);
+}
+
+/**
+ * The probe id to store: the server's own (builtin) probe is stored as null, so its checks
+ * stay with whichever instance runs the embedded probe.
+ */
+async function assignable(db: Db, probeId: string | null | undefined) {
+  if (!probeId) return null;
+  const probe = await findProbe(db, probeId);
+  if (!probe) throw new Invalid(`probeId: no probe with id ${probeId}`);
+  return probe.builtin ? null : probe.id;
 }
 
 /** What the API shows of a check: secrets masked, never sealed text. */
@@ -78,12 +90,14 @@ export async function createCheck(
     intervalS: number;
     config: Record<string, unknown>;
     enabled?: boolean;
+    probeId?: string | null;
   },
 ) {
   const config = prepareConfig(ctx, input.kind, input.config, null);
+  const probeId = await assignable(ctx.db, input.probeId);
   try {
     return await change(ctx, async (tx) => {
-      const row = shown(await repo.insertCheck(tx, { ...input, config }));
+      const row = shown(await repo.insertCheck(tx, { ...input, config, probeId }));
       await recordAudit(tx, actor, {
         action: 'create',
         entity: 'check',
@@ -105,12 +119,17 @@ export async function updateCheck(
   id: string,
   input: repo.CheckValues,
 ) {
+  const probeId = input.probeId === undefined ? undefined : await assignable(ctx.db, input.probeId);
   return change(ctx, async (tx) => {
     const before = await stored(tx, id);
     const values =
       input.config === undefined
-        ? input
-        : { ...input, config: prepareConfig(ctx, before.kind, input.config, before.config) };
+        ? { ...input, probeId }
+        : {
+            ...input,
+            probeId,
+            config: prepareConfig(ctx, before.kind, input.config, before.config),
+          };
     const row = shown((await repo.updateCheck(tx, id, values))!);
     await recordAudit(tx, actor, {
       action: 'update',

@@ -1,8 +1,10 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { checks, devices } from '../../db/schema/index.ts';
+import { query } from '../../db/client.ts';
+import { checks, devices, suiteRoutes, suites } from '../../db/schema/index.ts';
 
-export function runnableChecks(db: Db) {
+/** The enabled checks of one probe; null is the server's own probe, which runs unassigned ones. */
+export function runnableChecks(db: Db, probeId: string | null) {
   return db
     .select({
       id: checks.id,
@@ -14,7 +16,23 @@ export function runnableChecks(db: Db) {
     })
     .from(checks)
     .innerJoin(devices, eq(devices.id, checks.deviceId))
-    .where(eq(checks.enabled, true));
+    .where(
+      and(eq(checks.enabled, true), probeId ? eq(checks.probeId, probeId) : isNull(checks.probeId)),
+    );
+}
+
+/** Suites' reference routing for these routers. */
+export function routesFor(db: Db, routerIds: string[]) {
+  return db
+    .select({
+      routerId: suiteRoutes.routerId,
+      output: suiteRoutes.output,
+      input: suiteRoutes.input,
+      suite: suites.name,
+    })
+    .from(suiteRoutes)
+    .innerJoin(suites, eq(suites.id, suiteRoutes.suiteId))
+    .where(inArray(suiteRoutes.routerId, routerIds));
 }
 
 /** Locks the checks for the ingest transaction, so a check or device deleted meanwhile waits. */
@@ -29,6 +47,11 @@ export function checksByIds(db: Db, ids: string[]) {
 // Batched writes: one statement per table per batch, arrays bound as single parameters and
 // spread by unnest(). DESIGN.md has the measurements behind this shape.
 
+/**
+ * Stores results not already stored and returns the (check, time) keys it stored. A result is
+ * identified by its check and time, so a probe replaying its spool after an outage, or resending
+ * a batch whose reply it never got, cannot count a result twice.
+ */
 export async function insertCheckResults(
   db: Db,
   rows: {
@@ -39,14 +62,22 @@ export async function insertCheckResults(
     messages: string[];
     ats: string[];
   },
-) {
-  await db.execute(sql`
+): Promise<Set<string>> {
+  const stored = await query<{ check_id: string; at_ms: string }>(
+    db,
+    sql`
     insert into check_results (check_id, device_id, status, duration_ms, message, at)
     select * from unnest(
       ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.deviceIds)}::uuid[],
       ${sql.param(rows.statuses)}::text[]::status[], ${sql.param(rows.durations)}::float8[]::real[],
-      ${sql.param(rows.messages)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])`);
+      ${sql.param(rows.messages)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])
+    on conflict (check_id, at) do nothing
+    returning check_id, (extract(epoch from at) * 1000)::bigint::text as at_ms`,
+  );
+  return new Set(stored.map((r) => resultKey(r.check_id, Number(r.at_ms))));
 }
+
+export const resultKey = (checkId: string, atMs: number) => `${checkId}@${atMs}`;
 
 export async function insertReadings(
   db: Db,
@@ -75,17 +106,19 @@ export async function upsertLatest(
     checkIds: string[];
     values: number[];
     units: string[];
+    statuses: (string | null)[];
     ats: string[];
   },
 ) {
   await db.execute(sql`
-    insert into readings_latest (check_id, name, device_id, value, unit, at)
+    insert into readings_latest (check_id, name, device_id, value, unit, status, at)
     select * from unnest(
       ${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.names)}::text[],
       ${sql.param(rows.deviceIds)}::uuid[], ${sql.param(rows.values)}::float8[],
-      ${sql.param(rows.units)}::text[], ${sql.param(rows.ats)}::text[]::timestamptz[])
+      ${sql.param(rows.units)}::text[], ${sql.param(rows.statuses)}::text[]::status[],
+      ${sql.param(rows.ats)}::text[]::timestamptz[])
     on conflict (check_id, name) do update
-      set value = excluded.value, unit = excluded.unit, at = excluded.at
+      set value = excluded.value, unit = excluded.unit, status = excluded.status, at = excluded.at
       where readings_latest.at <= excluded.at`);
 }
 
@@ -97,16 +130,20 @@ export async function updateCheckStates(
     statuses: string[];
     messages: string[];
     durations: number[];
+    facts: (string | null)[];
     ats: string[];
   },
 ) {
+  // A run that learned nothing (it failed) keeps the facts of the last run that did.
   await db.execute(sql`
     update checks c set
       last_status = v.status::status, last_message = v.message,
-      last_duration_ms = v.duration, last_run_at = v.at
+      last_duration_ms = v.duration, last_run_at = v.at,
+      facts = coalesce(v.facts, c.facts)
     from unnest(
       ${sql.param(rows.ids)}::uuid[], ${sql.param(rows.statuses)}::text[],
       ${sql.param(rows.messages)}::text[], ${sql.param(rows.durations)}::float8[],
-      ${sql.param(rows.ats)}::text[]::timestamptz[]) as v(id, status, message, duration, at)
+      ${sql.param(rows.facts)}::text[]::jsonb[],
+      ${sql.param(rows.ats)}::text[]::timestamptz[]) as v(id, status, message, duration, facts, at)
     where c.id = v.id and (c.last_run_at is null or c.last_run_at <= v.at)`);
 }

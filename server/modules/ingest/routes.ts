@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../../plugins/auth.ts';
+import { heartbeat } from '../probes/service.ts';
 import { Type } from 'typebox';
-import { maxMessageLength } from '../../../probes/types.ts';
+import { maxFactLength, maxFacts, maxMessageLength } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import { statuses } from '../../db/schema/index.ts';
 import { errorResponses, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
@@ -28,10 +31,16 @@ const Result = Type.Object(
           name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:/\\[\\]-]+$' }),
           value: Type.Number(),
           unit: Type.String({ maxLength: 20 }),
+          status: Type.Optional(StringEnum(statuses)),
         },
         { additionalProperties: false },
       ),
       { maxItems: 2000 },
+    ),
+    facts: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: maxFactLength }), {
+        maxProperties: maxFacts,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -51,7 +60,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
       },
     },
     async (request) => {
-      const { checks, unreadable } = await checksForProbe(ctx);
+      const { checks, unreadable } = await checksForProbe(ctx, probeIdOf(request));
       if (unreadable.length > 0) {
         request.log.error(
           { checkIds: unreadable },
@@ -77,6 +86,9 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
         response: {
           200: Type.Object({
             accepted: Type.Integer(),
+            duplicates: Type.Integer({
+              description: 'Already stored (a replayed spool or a resent batch); not stored again',
+            }),
             dropped: Type.Integer(),
             statusChanges: Type.Integer(),
           }),
@@ -86,4 +98,37 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
     },
     async (request) => ingestResults(ctx, request.body.results),
   );
+  app.post(
+    '/heartbeat',
+    {
+      config: { auth: 'probe' },
+      schema: {
+        tags,
+        summary: 'A probe says it is alive, with its counters',
+        body: Type.Object(
+          {
+            version: Type.String({ maxLength: 100 }),
+            stats: Type.Record(Type.String({ maxLength: 50 }), Type.Number(), {
+              maxProperties: 50,
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            name: Type.String(),
+            heartbeatS: Type.Integer({ description: 'Seconds until the next heartbeat is due' }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) =>
+      heartbeat(ctx, principalOf(request), { ...request.body, address: request.ip }),
+  );
 };
+
+function probeIdOf(request: FastifyRequest): string | null {
+  const principal = principalOf(request);
+  return principal.kind === 'probe' ? principal.probeId : null;
+}

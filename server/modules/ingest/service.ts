@@ -16,12 +16,26 @@ const futureToleranceMs = 60_000;
  */
 export async function checksForProbe(
   ctx: Context,
+  probeId: string | null,
 ): Promise<{ checks: CheckSpec[]; unreadable: string[] }> {
   const checks: CheckSpec[] = [];
   const unreadable: string[] = [];
-  for (const check of await repo.runnableChecks(ctx.db)) {
+  const rows = await repo.runnableChecks(ctx.db, probeId);
+  const routers = rows.filter((c) => c.kind === 'videohub').map((c) => c.deviceId);
+  const routes = routers.length > 0 ? await repo.routesFor(ctx.db, routers) : [];
+  for (const check of rows) {
     try {
-      checks.push({ ...check, config: openConfig(ctx.secrets, check.config) });
+      const config = openConfig(ctx.secrets, check.config);
+      checks.push({
+        ...check,
+        config:
+          check.kind === 'videohub'
+            ? withSuiteRoutes(
+                config,
+                routes.filter((r) => r.routerId === check.deviceId),
+              )
+            : config,
+      });
     } catch {
       unreadable.push(check.id);
     }
@@ -29,8 +43,28 @@ export async function checksForProbe(
   return { checks, unreadable };
 }
 
+/**
+ * A router check watches the reference routing of every suite fed from the router: the suite's
+ * routes join (and, per output, win over) any routes set on the check itself.
+ */
+function withSuiteRoutes(
+  config: Record<string, unknown>,
+  routes: { output: number; input: number; suite: string }[],
+): Record<string, unknown> {
+  if (routes.length === 0) return config;
+  const expectRoutes = { ...(config.expectRoutes as Record<string, number> | undefined) };
+  const routeSuites: Record<string, string> = {};
+  for (const route of routes) {
+    expectRoutes[String(route.output)] = route.input;
+    routeSuites[String(route.output)] = route.suite;
+  }
+  return { ...config, expectRoutes, routeSuites };
+}
+
 export interface IngestSummary {
   accepted: number;
+  /** Already stored: a replayed or resent result. Not an error; the probe may forget it. */
+  duplicates: number;
   dropped: number;
   statusChanges: number;
 }
@@ -66,7 +100,7 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
   if (tooOld > 0) ctx.metrics.ingestDropped.inc({ reason: 'too_old' }, tooOld);
   await ctx.partitions.ensureDays(new Set(recent.map((r) => dayStart(new Date(r.atMs)).getTime())));
 
-  const { kept, changes } = await ctx.db.transaction(async (tx) => {
+  const { kept, duplicates, changes } = await ctx.db.transaction(async (tx) => {
     const known = new Map(
       (await repo.checksByIds(tx, [...new Set(recent.map((r) => r.checkId))])).map((c) => [
         c.id,
@@ -77,14 +111,21 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
       const check = known.get(r.checkId);
       return check ? [{ ...r, deviceId: check.deviceId, kind: check.kind }] : [];
     });
-    if (kept.length === 0) return { kept, changes: [] };
-    await store(tx, kept);
+    if (kept.length === 0) return { kept, duplicates: 0, changes: [] };
+    const stored = await store(tx, kept);
+    if (stored.length === 0) return { kept: stored, duplicates: kept.length, changes: [] };
     return {
-      kept,
-      changes: await recomputeDevices(tx, [...new Set(kept.map((r) => r.deviceId))], new Date(now)),
+      kept: stored,
+      duplicates: kept.length - stored.length,
+      changes: await recomputeDevices(
+        tx,
+        [...new Set(stored.map((r) => r.deviceId))],
+        new Date(now),
+      ),
     };
   });
-  const unknown = recent.length - kept.length;
+  if (duplicates > 0) ctx.metrics.ingestDropped.inc({ reason: 'duplicate' }, duplicates);
+  const unknown = recent.length - kept.length - duplicates;
   if (unknown > 0) ctx.metrics.ingestDropped.inc({ reason: 'unknown_check' }, unknown);
 
   for (const r of kept) {
@@ -96,12 +137,26 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
     ctx.bus.publish({ type: 'readings', deviceIds: [...new Set(kept.map((r) => r.deviceId))] });
   return {
     accepted: kept.length,
+    duplicates,
     dropped: tooOld + unknown,
     statusChanges: changes.filter((c) => c.from !== c.to).length,
   };
 }
 
-async function store(tx: Context['db'], kept: Placed[]): Promise<void> {
+/** Stores the results not stored before, and returns those. */
+async function store(tx: Context['db'], incoming: Placed[]): Promise<Placed[]> {
+  // One result per check and time within a batch too, or the insert would see it twice.
+  const unique = [...new Map(incoming.map((r) => [repo.resultKey(r.checkId, r.atMs), r])).values()];
+  const fresh = await repo.insertCheckResults(tx, {
+    checkIds: unique.map((r) => r.checkId),
+    deviceIds: unique.map((r) => r.deviceId),
+    statuses: unique.map((r) => r.status),
+    durations: unique.map((r) => r.durationMs),
+    messages: unique.map((r) => r.message),
+    ats: unique.map((r) => r.at),
+  });
+  const kept = unique.filter((r) => fresh.has(repo.resultKey(r.checkId, r.atMs)));
+  if (kept.length === 0) return kept;
   const readings = kept.flatMap((r) =>
     r.readings.map((reading) => ({
       ...reading,
@@ -113,14 +168,6 @@ async function store(tx: Context['db'], kept: Placed[]): Promise<void> {
   );
   const latestReadings = newestBy(readings, (r) => `${r.checkId}\u0000${r.name}`);
   const latestResults = newestBy(kept, (r) => r.checkId);
-  await repo.insertCheckResults(tx, {
-    checkIds: kept.map((r) => r.checkId),
-    deviceIds: kept.map((r) => r.deviceId),
-    statuses: kept.map((r) => r.status),
-    durations: kept.map((r) => r.durationMs),
-    messages: kept.map((r) => r.message),
-    ats: kept.map((r) => r.at),
-  });
   if (readings.length > 0) {
     await repo.insertReadings(tx, {
       deviceIds: readings.map((r) => r.deviceId),
@@ -135,6 +182,7 @@ async function store(tx: Context['db'], kept: Placed[]): Promise<void> {
       checkIds: latestReadings.map((r) => r.checkId),
       values: latestReadings.map((r) => r.value),
       units: latestReadings.map((r) => r.unit),
+      statuses: latestReadings.map((r) => r.status ?? null),
       ats: latestReadings.map((r) => r.at),
     });
   }
@@ -143,8 +191,10 @@ async function store(tx: Context['db'], kept: Placed[]): Promise<void> {
     statuses: latestResults.map((r) => r.status),
     messages: latestResults.map((r) => r.message),
     durations: latestResults.map((r) => r.durationMs),
+    facts: latestResults.map((r) => (r.facts ? JSON.stringify(r.facts) : null)),
     ats: latestResults.map((r) => r.at),
   });
+  return kept;
 }
 
 function newestBy<T extends { atMs: number }>(rows: T[], key: (row: T) => string): T[] {

@@ -13,7 +13,26 @@ import {
   Uuid,
 } from '../../schemas.ts';
 import { editors } from '../roles.ts';
+import { getRouting, routingOfRouter, setRouting } from './routing.ts';
 import * as service from './service.ts';
+
+const port = (what: string) =>
+  Type.Integer({ minimum: 1, maximum: 9999, description: `${what}, numbered from 1` });
+const SuiteRoute = Type.Object({
+  routerId: Uuid,
+  output: port('Router output'),
+  input: port('The input it must show'),
+  label: Type.String({ description: 'What the output feeds, e.g. "Grade monitor"' }),
+});
+const SuiteRouteInput = Type.Object(
+  {
+    routerId: Uuid,
+    output: port('Router output'),
+    input: port('The input it must show'),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
 
 export const Health = Type.Object({
   status: StringEnum(statuses),
@@ -116,5 +135,58 @@ export const suiteRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (a
       await service.deleteSuite(ctx.db, ctx.bus, actor(request), request.params.id);
       return { ok: true };
     },
+  );
+  app.get(
+    '/reference-routing',
+    {
+      schema: {
+        tags,
+        summary: "Every suite's reference routing on one router, for the router page",
+        querystring: Type.Object({ routerId: Uuid }, { additionalProperties: false }),
+        response: {
+          200: Type.Array(
+            Type.Intersect([SuiteRoute, Type.Object({ suiteId: Uuid, suite: Type.String() })]),
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => routingOfRouter(ctx.db, request.query.routerId),
+  );
+  app.get(
+    '/:id/routes',
+    {
+      schema: {
+        tags,
+        summary: "The suite's reference routing: which router input each of its outputs must show",
+        params: IdParams,
+        response: { 200: Type.Array(SuiteRoute), ...errorResponses },
+      },
+    },
+    async (request) => getRouting(ctx.db, request.params.id),
+  );
+  app.put(
+    '/:id/routes',
+    {
+      config: { roles: editors },
+      schema: {
+        tags,
+        summary: "Replace the suite's reference routing; a difference on the router is critical",
+        params: IdParams,
+        body: Type.Object(
+          { routes: Type.Array(SuiteRouteInput, { maxItems: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(SuiteRoute), ...errorResponses },
+      },
+    },
+    async (request) =>
+      setRouting(
+        ctx.db,
+        ctx.bus,
+        actor(request),
+        request.params.id,
+        request.body.routes.map((r) => ({ ...r, label: r.label ?? '' })),
+      ),
   );
 };

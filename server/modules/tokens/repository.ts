@@ -12,6 +12,7 @@ const publicColumns = {
   lastUsedAt: apiTokens.lastUsedAt,
   expiresAt: apiTokens.expiresAt,
   revokedAt: apiTokens.revokedAt,
+  probeId: apiTokens.probeId,
 };
 
 export type TokenRow = Awaited<ReturnType<typeof listTokens>>[number];
@@ -25,6 +26,7 @@ export async function insertToken(
     scope: TokenScope;
     userId: string;
     expiresAt: Date | null;
+    probeId?: string | null;
   },
 ) {
   const [row] = await db.insert(apiTokens).values(values).returning(publicColumns);

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import type { TokenScope } from '../../db/schema/index.ts';
 import type { EventBus } from '../../events.ts';
-import { Forbidden, NotFound } from '../../errors.ts';
+import { Forbidden, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor, Principal } from '../auth/principal.ts';
 import { newSecret, sha256 } from '../auth/secrets.ts';
@@ -30,11 +30,17 @@ export async function createToken(
   input: { name: string; scope: TokenScope; expiresInDays?: number },
 ) {
   const user = userOf(principal);
-  // A probe token reads every check's secrets (it must, to poll), so only an admin makes one.
+  // A probe token reads its checks' secrets (it must, to poll), so only an admin makes one,
+  // and it belongs to a probe, which is what decides which checks it gets.
   if (input.scope === 'probe' && user.role !== 'admin') {
     throw new Forbidden('scope: probe tokens need the admin role');
   }
-  const token = newSecret(input.scope === 'probe' ? 'swp' : 'swt');
+  if (input.scope === 'probe') {
+    throw new Invalid(
+      'scope: a probe token belongs to a probe; register one with POST /api/probes, which returns its token',
+    );
+  }
+  const token = newSecret('swt');
   const expiresAt = input.expiresInDays
     ? new Date(Date.now() + input.expiresInDays * 86_400_000)
     : null;

@@ -1,0 +1,49 @@
+import type { HeartbeatReply, SendHeartbeat } from '../heartbeat.ts';
+import { BatchRejected, type CheckResult, type CheckSpec } from '../types.ts';
+import type { Delivery } from './sender.ts';
+
+const requestTimeoutMs = 30_000;
+
+/** Refused for good: a revoked or mistyped token. Retrying will not help; a person must act. */
+export class TokenRefused extends Error {
+  override name = 'TokenRefused';
+}
+
+/** The probe API over HTTP: what a remote probe uses where the embedded one uses app.inject. */
+export class HttpTransport {
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly server: URL,
+    token: string,
+  ) {
+    this.headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(new URL(path, this.server), {
+      method,
+      headers: body === undefined ? { authorization: this.headers.authorization! } : this.headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    const text = await response.text();
+    if (response.ok) return JSON.parse(text) as T;
+    const message = `${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`;
+    if (response.status === 401 || response.status === 403) throw new TokenRefused(message);
+    // Refused for what the batch holds: sending it again would be refused again.
+    if ([400, 413, 422].includes(response.status)) throw new BatchRejected(message);
+    throw new Error(message);
+  }
+
+  async fetchChecks(): Promise<CheckSpec[]> {
+    return (await this.call<{ checks: CheckSpec[] }>('GET', '/api/probe/checks')).checks;
+  }
+
+  postResults(results: CheckResult[]): Promise<Delivery> {
+    return this.call<Delivery>('POST', '/api/probe/results', { results });
+  }
+
+  heartbeat: SendHeartbeat = (body) =>
+    this.call<HeartbeatReply>('POST', '/api/probe/heartbeat', body);
+}
