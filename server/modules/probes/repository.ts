@@ -1,14 +1,15 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { apiTokens, checks, probes } from '../../db/schema/index.ts';
+import { apiTokens, probes } from '../../db/schema/index.ts';
 
 export type ProbeRow = typeof probes.$inferSelect;
 export type ProbeValues = Partial<Pick<ProbeRow, 'name' | 'siteId' | 'description'>>;
 
+// Written out in full: drizzle leaves columns unqualified inside a raw subquery, and `id` would
+// then name the check's id rather than the probe's.
 const checkCount = sql<number>`(
-  select count(*)::int from ${checks}
-  where ${checks.enabled} and (${checks.probeId} = ${probes.id}
-    or (${probes.builtin} and ${checks.probeId} is null)))`;
+  select count(*)::int from checks c
+  where c.enabled and (c.probe_id = probes.id or (probes.builtin and c.probe_id is null)))`;
 
 export const listProbes = (db: Db) =>
   db
