@@ -39,5 +39,8 @@ CREATE INDEX "checks_probe_idx" ON "checks" USING btree ("probe_id");--> stateme
 -- Hand-written (drizzle-kit does not know the partitioned history tables): a check's result is
 -- identified by its check and time, so a remote probe replaying its spool after an outage cannot
 -- store a result twice. The unique index includes the partition key, as PostgreSQL requires.
+-- A batch resent after a lost reply could be stored twice before this index existed; keep one.
+DELETE FROM "check_results" a USING "check_results" b
+  WHERE a."check_id" = b."check_id" AND a."at" = b."at" AND a.ctid > b.ctid;--> statement-breakpoint
 DROP INDEX "check_results_check_at_idx";--> statement-breakpoint
 CREATE UNIQUE INDEX "check_results_check_at_key" ON "check_results" ("check_id", "at");

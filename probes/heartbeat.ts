@@ -5,6 +5,7 @@ export interface HeartbeatReply {
   name: string;
   /** Seconds until the server expects the next heartbeat. */
   heartbeatS: number;
+  serverTime: string;
 }
 
 export type SendHeartbeat = (body: {
@@ -27,27 +28,57 @@ export class Heartbeat {
   private stopped = false;
   intervalS = 15;
   name: string | null = null;
+  /** How far the server's clock is ahead of ours, in ms; results are stamped in server time. */
+  clockOffsetMs = 0;
 
   constructor(
     private readonly send: SendHeartbeat,
     private readonly runner: Runner,
     private readonly logger: RunnerLogger,
     private readonly extraStats: () => Record<string, number> = () => ({}),
+    /** An error the probe cannot recover from by retrying (its token was refused). */
+    private readonly isFatal: (error: unknown) => boolean = () => false,
+    private readonly onFatal: (error: unknown) => void = () => {},
   ) {}
 
   async beat(): Promise<boolean> {
     const { checks, runs, failures, posted, dropped, pending } = this.runner.stats;
     try {
+      const sent = Date.now();
       const reply = await this.send({
         version: probeVersion,
         stats: { checks, runs, failures, posted, dropped, pending, ...this.extraStats() },
       });
-      this.intervalS = reply.heartbeatS;
-      this.name = reply.name;
+      this.accept(reply, sent, Date.now());
       return true;
     } catch (error) {
+      if (this.isFatal(error)) {
+        this.onFatal(error);
+        this.stopped = true;
+        return false;
+      }
       this.logger.warn({ err: error }, 'heartbeat failed; will retry');
       return false;
+    }
+  }
+
+  /**
+   * Takes the server's interval and clock. The offset is the server's time at the middle of the
+   * round trip against ours; it is applied only past a second, so ordinary jitter changes nothing.
+   */
+  accept(reply: HeartbeatReply, sentMs: number, receivedMs: number): void {
+    this.intervalS = reply.heartbeatS;
+    this.name = reply.name;
+    const server = Date.parse(reply.serverTime);
+    if (!Number.isFinite(server)) return;
+    const offset = server - (sentMs + receivedMs) / 2;
+    const previous = this.clockOffsetMs;
+    this.clockOffsetMs = Math.abs(offset) > 1000 ? Math.round(offset) : 0;
+    if (Math.abs(this.clockOffsetMs - previous) > 1000) {
+      this.logger.warn(
+        { offsetMs: this.clockOffsetMs },
+        "this machine's clock differs from the server's; stamping results in the server's time (set up NTP)",
+      );
     }
   }
 

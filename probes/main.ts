@@ -54,6 +54,13 @@ function options() {
   }
   if (server.protocol !== 'http:' && server.protocol !== 'https:')
     fail(`--server: '${parsed.server}' must start with http:// or https://`);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(server.hostname);
+  if (server.protocol === 'http:' && !loopback) {
+    // The check list carries SNMP communities and v3 keys in the clear, as does the token.
+    process.stderr.write(
+      `suitewatch probe: warning: ${server.origin} is plain HTTP; the token and the devices' SNMP secrets cross the network unencrypted. Put the server behind HTTPS.\n`,
+    );
+  }
   const token = parsed.token ?? process.env.SUITEWATCH_PROBE_TOKEN;
   if (!token) fail('--token (or SUITEWATCH_PROBE_TOKEN) is required: the Probes page issues one');
   const concurrency = Number(parsed.concurrency);
@@ -75,28 +82,53 @@ async function main() {
   } catch (error) {
     fail(`cannot use the spool folder ${spoolDir}: ${(error as Error).message}`);
   }
-  const sender = new Sender(spool, (results) => http.postResults(results), logger);
+  // eslint-disable-next-line prefer-const -- assigned below, used by callbacks made before it
+  let stop: (signal: string, code?: number) => Promise<void>;
+  const refused = (error: unknown) => {
+    logger.error(
+      { err: error, spooled: spool.results },
+      'the server refused this probe’s token (revoked, or the probe was deleted); stopping. Spooled results are kept for a new token.',
+    );
+    void stop('token refused', 2);
+  };
+  const sender = new Sender(spool, (results) => http.postResults(results), logger, refused);
+  // eslint-disable-next-line prefer-const -- the runner's clock reads the heartbeat's offset
+  let heartbeat: Heartbeat;
   const runner = new Runner(
     {
       fetchChecks: () => http.fetchChecks(),
       postResults: (results) => sender.post(results),
     },
-    { kinds: probeKinds, logger, concurrency },
+    { kinds: probeKinds, logger, concurrency, now: () => Date.now() + heartbeat.clockOffsetMs },
   );
-  const heartbeat = new Heartbeat(http.heartbeat, runner, logger, () => ({
-    spooledResults: spool.results,
-    spooledBatches: spool.batches,
-    delivered: sender.stats.delivered,
-  }));
+  heartbeat = new Heartbeat(
+    http.heartbeat,
+    runner,
+    logger,
+    () => ({
+      spooledResults: spool.results,
+      spooledBatches: spool.batches,
+      spoolOverflowed: spool.overflowed,
+      delivered: sender.stats.delivered,
+    }),
+    (error) => error instanceof TokenRefused,
+    refused,
+  );
 
   try {
+    const sent = Date.now();
     const reply = await http.heartbeat({ version: probeVersion, stats: { checks: 0 } });
+    heartbeat.accept(reply, sent, Date.now());
     ({ name } = reply);
-    heartbeat.intervalS = reply.heartbeatS;
   } catch (error) {
     if (error instanceof TokenRefused)
       fail(`the server refused the token: ${error.message}. Issue a new one on the Probes page.`);
-    logger.warn({ err: error }, 'server unreachable at start; running checks and spooling results');
+    // The check list lives on the server (it holds the devices' secrets, which are not kept on
+    // this machine's disk), so checks start once the server first answers.
+    logger.warn(
+      { err: error },
+      'server unreachable at start; checks start as soon as it answers, and results are spooled meanwhile',
+    );
   }
   logger.info(
     { server: server.origin, spool: spoolDir, waiting: spool.results, version: probeVersion },
@@ -104,18 +136,23 @@ async function main() {
   );
   await runner.start();
   heartbeat.start();
+  // The runner's and heartbeat's timers do not hold the process open (the embedded probe shares
+  // the server's process); a remote probe with no checks yet must still stay up and heartbeat.
+  const keepAlive = setInterval(() => {}, 3_600_000);
   // Anything spooled by an earlier run (the server was down when it stopped) goes first.
   sender.kick();
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing running checks, then delivering what is spooled');
+    clearInterval(keepAlive);
     heartbeat.stop();
     await runner.stop();
-    await sender.finish(10_000);
+    await sender.finish(code === 0 ? 10_000 : 0);
     closeVideohubConnections();
+    await spool.close();
     // One line with the whole account, so an operator (or a test) can check nothing went missing.
     logger.info(
       {
@@ -124,10 +161,11 @@ async function main() {
         duplicates: sender.stats.duplicates,
         rejected: sender.stats.rejected,
         spooled: spool.results,
+        overflowed: spool.overflowed,
       },
       'probe stopped',
     );
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -33,6 +33,8 @@ export interface RunnerOptions {
   spreadFirstRuns?: boolean;
   /** Checks added after start run within this many ms (default 1000). */
   newCheckDelayMs?: number;
+  /** The clock results are stamped with: a remote probe corrects its own by the server's. */
+  now?: () => number;
 }
 
 interface Scheduled {
@@ -219,7 +221,7 @@ export class Runner {
     const controller = new AbortController();
     entry.running = controller;
     const timeoutMs = timeoutFor(spec);
-    const at = new Date();
+    const at = new Date(this.options.now?.() ?? Date.now());
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     let status: Status;
@@ -255,6 +257,7 @@ export class Runner {
     }
     this.stats.runs += 1;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    message = storable(message);
     if (message.length > maxMessageLength) message = `${message.slice(0, maxMessageLength - 1)}…`;
     const result: CheckResult = {
       checkId: spec.id,
@@ -360,8 +363,28 @@ export class Runner {
 export function trimFacts(facts: Record<string, string>): Record<string, string> {
   const entries = Object.entries(facts).slice(0, maxFacts);
   return Object.fromEntries(
-    entries.map(([key, value]) => [key.slice(0, 100), String(value).slice(0, maxFactLength)]),
+    entries.map(([key, value]) => [
+      storable(key).slice(0, 100),
+      storable(String(value)).slice(0, maxFactLength),
+    ]),
   );
+}
+
+/**
+ * Text PostgreSQL can store: no NUL (agents pad sysDescr with them) and no unpaired surrogate.
+ * The server refuses such text, and with it the whole batch, so it is cleaned here at the source.
+ */
+export function storable(text: string): string {
+  return text
+    .replaceAll('\u0000', '')
+    .replace(/[\uD800-\uDFFF]/g, (ch, index: number, all: string) => {
+      const code = ch.charCodeAt(0);
+      const paired =
+        code < 0xdc00
+          ? /[\uDC00-\uDFFF]/.test(all[index + 1] ?? '')
+          : /[\uD800-\uDBFF]/.test(all[index - 1] ?? '');
+      return paired ? ch : '\uFFFD';
+    });
 }
 
 export function describeError(error: unknown): string {

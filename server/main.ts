@@ -113,7 +113,9 @@ async function main() {
 
   let runner: EmbeddedProbe | null = null;
   if (config.embeddedProbe) {
-    await ensureBuiltin(ctx.db, builtinProbeName);
+    await ensureBuiltin(ctx.db, builtinProbeName).catch((error: unknown) =>
+      fail(`cannot register the embedded probe: ${reason(error)}`),
+    );
     runner = await startEmbeddedProbe(app, ctx, ctx.embeddedProbeSecret);
   }
   // Probes that stop heartbeating are marked down here, written before the dashboard hears.

@@ -9,9 +9,10 @@ const windowMs = dayMs;
 const maxSamples = 200;
 // One stored sample per 1/200 of the window, so a check polled every 30 s still covers the day.
 const sampleSpacingMs = windowMs / maxSamples;
-// Fewer points, or a shorter span, fit noise rather than a trend.
+// Fewer points, or a shorter span, fit noise rather than a trend: a 200 GB render written in
+// the first ten minutes would otherwise read as "full in hours" on a volume with terabytes free.
 const minSamples = 3;
-const minSpanMs = 10 * 60_000;
+const minSpanMs = 2 * 3_600_000;
 const statePrefix = 'usage:';
 
 export interface UsageSample {

@@ -20,7 +20,12 @@ export class HttpTransport {
     this.headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    gone = false,
+  ): Promise<T> {
     const response = await fetch(new URL(path, this.server), {
       method,
       headers: body === undefined ? { authorization: this.headers.authorization! } : this.headers,
@@ -31,6 +36,8 @@ export class HttpTransport {
     if (response.ok) return JSON.parse(text) as T;
     const message = `${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`;
     if (response.status === 401 || response.status === 403) throw new TokenRefused(message);
+    // The probe was deleted between the token check and the heartbeat: as final as a 401.
+    if (gone && response.status === 404) throw new TokenRefused(message);
     // Refused for what the batch holds: sending it again would be refused again.
     if ([400, 413, 422].includes(response.status)) throw new BatchRejected(message);
     throw new Error(message);
@@ -45,5 +52,5 @@ export class HttpTransport {
   }
 
   heartbeat: SendHeartbeat = (body) =>
-    this.call<HeartbeatReply>('POST', '/api/probe/heartbeat', body);
+    this.call<HeartbeatReply>('POST', '/api/probe/heartbeat', body, true);
 }

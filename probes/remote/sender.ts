@@ -1,5 +1,6 @@
 import type { RunnerLogger } from '../runner.ts';
 import { BatchRejected, type CheckResult } from '../types.ts';
+import { TokenRefused } from './http-transport.ts';
 import type { Spool } from './spool.ts';
 
 export interface Delivery {
@@ -34,16 +35,18 @@ export class Sender {
     private readonly spool: Spool,
     private readonly send: (results: CheckResult[]) => Promise<Delivery>,
     private readonly logger: RunnerLogger,
+    private readonly onRefused: (error: TokenRefused) => void = () => {},
   ) {}
 
   /** The runner's postResults: durable on disk when it resolves, delivered later. */
   async post(results: CheckResult[]): Promise<void> {
     await this.spool.append(results);
+    // Starts a drain if none runs; a drain waiting out its backoff keeps waiting, so a down
+    // server is not asked again with every new batch.
     this.kick();
   }
 
   kick(): void {
-    this.wake?.();
     if (this.draining || this.stopped) return;
     this.draining = this.drain().finally(() => {
       this.draining = null;
@@ -69,6 +72,11 @@ export class Sender {
           );
         }
       } catch (error) {
+        if (error instanceof TokenRefused) {
+          // A revoked token or a deleted probe: retrying cannot help. The batches stay spooled.
+          this.onRefused(error);
+          return;
+        }
         if (error instanceof BatchRejected) {
           await this.spool.reject(batch.name);
           this.stats.rejected += batch.results.length;
@@ -110,6 +118,7 @@ export class Sender {
     const deadline = Date.now() + timeoutMs;
     this.backoffMs = Math.min(this.backoffMs, 500);
     while (this.spool.batches > 0 && Date.now() < deadline) {
+      this.wake?.();
       this.kick();
       const running = this.draining;
       if (!running) break;

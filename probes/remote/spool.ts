@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckResult } from '../types.ts';
 
@@ -14,12 +14,22 @@ export class Spool {
   private counts = new Map<string, number>();
   private nextSeq = 1;
   bytes = 0;
+  /** Results dropped, oldest first, because the spool reached its size limit. */
+  overflowed = 0;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** Past this the oldest batches go: a probe must not fill its machine's disk. */
+    readonly maxBytes = 1024 ** 3,
+  ) {}
 
   async open(): Promise<void> {
     await mkdir(join(this.dir, 'rejected'), { recursive: true });
-    const names = (await readdir(this.dir)).filter((n) => pattern.test(n)).sort();
+    await this.lock();
+    const all = await readdir(this.dir);
+    // Left by a crash or a full disk mid-write: never renamed into place, so never a batch.
+    for (const name of all.filter((n) => n.endsWith('.tmp'))) await rm(join(this.dir, name));
+    const names = all.filter((n) => pattern.test(n)).sort();
     for (const name of names) {
       const results = await this.read(name).catch(() => null);
       if (!results) {
@@ -47,20 +57,51 @@ export class Spool {
 
   /** Durable when it resolves: written, flushed to disk, then renamed into place. */
   async append(results: CheckResult[]): Promise<void> {
-    const name = `${String(this.nextSeq++).padStart(12, '0')}.json`;
+    const name = `${String(this.nextSeq).padStart(12, '0')}.json`;
     const body = JSON.stringify(results);
     const temporary = join(this.dir, `${name}.tmp`);
-    const file = await open(temporary, 'w');
     try {
-      await file.writeFile(body);
-      await file.sync();
-    } finally {
-      await file.close();
+      const file = await open(temporary, 'w');
+      try {
+        await file.writeFile(body);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, join(this.dir, name));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
     }
-    await rename(temporary, join(this.dir, name));
+    this.nextSeq += 1;
     this.names.push(name);
     this.counts.set(name, results.length);
     this.bytes += Buffer.byteLength(body);
+    while (this.bytes > this.maxBytes && this.names.length > 1) {
+      const oldest = this.names[0]!;
+      this.overflowed += this.counts.get(oldest) ?? 0;
+      await this.remove(oldest);
+    }
+  }
+
+  /** One probe process per spool folder: two would overwrite each other's batches. */
+  private async lock(): Promise<void> {
+    const path = join(this.dir, 'probe.lock');
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(await readFile(path, 'utf8').catch(() => ''));
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder))
+      throw new Error(`another probe (process ${holder}) is using this spool folder`);
+    // Left by a probe that was killed: take it over.
+    await writeFile(path, String(process.pid));
+  }
+
+  async close(): Promise<void> {
+    await rm(join(this.dir, 'probe.lock'), { force: true });
   }
 
   /** The oldest batch, which must be delivered before any newer one. */
@@ -91,5 +132,14 @@ export class Spool {
     const parsed: unknown = JSON.parse(await readFile(join(this.dir, name), 'utf8'));
     if (!Array.isArray(parsed)) throw new Error(`${name} does not hold a batch`);
     return parsed as CheckResult[];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -6,6 +6,19 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
 import { describeWith } from '../helpers/system.ts';
 
+const result = (
+  checkId: string,
+  at: Date,
+  readings: { name: string; value: number; unit: string; status?: string }[],
+) => ({
+  checkId,
+  status: readings.length > 0 ? 'ok' : 'critical',
+  message: readings.length > 0 ? 'ok' : 'ECONNREFUSED',
+  durationMs: 3,
+  at: at.toISOString(),
+  readings,
+});
+
 for (const { store, needs } of stores) {
   describeWith(needs, `probes API on ${store}`, () => {
     let t: TestApp;
@@ -79,7 +92,10 @@ for (const { store, needs } of stores) {
         stats: { checks: 3, runs: 10, spooledResults: 0 },
       });
       expect(beat.statusCode).toBe(200);
-      expect(beat.json()).toEqual({ name: 'MCR rack', heartbeatS: 2 });
+      expect(beat.json()).toMatchObject({ name: 'MCR rack', heartbeatS: 2 });
+      expect(Math.abs(Date.parse(beat.json().serverTime as string) - Date.now())).toBeLessThan(
+        5000,
+      );
       const up = (await api('GET', `/api/probes/${probe.id}`)).json();
       expect(up).toMatchObject({ state: 'up', version: '0.1.0', stats: { checks: 3, runs: 10 } });
       expect(up.lastAddress).not.toBe('');
@@ -87,16 +103,73 @@ for (const { store, needs } of stores) {
         expect.objectContaining({ type: 'probe.state', probeId: probe.id, state: 'up' }),
       );
 
+      // The probe's device shows the probe's word until the probe falls silent.
+      const check = (await tcpCheck(probe.id)).json();
+      const ok = await asProbe(token, 'POST', '/api/probe/results', {
+        results: [result(check.id as string, new Date(), [])],
+      });
+      expect(ok.json()).toMatchObject({ accepted: 1 });
+      expect((await api('GET', `/api/devices/${deviceId}`)).json().status).not.toBe('unknown');
+
       // Five seconds on, within three 2 s heartbeats: still up. Seven seconds on: down.
       const seen = Date.parse(up.lastSeenAt as string);
       expect(await sweepProbes(t.ctx, new Date(seen + 5000))).toBe(0);
       expect(await sweepProbes(t.ctx, new Date(seen + 7000))).toBe(1);
       expect((await api('GET', `/api/probes/${probe.id}`)).json().state).toBe('down');
+      // Its checks say so, and so does their device: not the last good word of a dead probe.
+      expect((await api('GET', `/api/checks/${check.id}`)).json()).toMatchObject({
+        lastStatus: 'unknown',
+        lastMessage: expect.stringMatching(/^probe MCR rack has stopped reporting \(last heard /),
+      });
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'device.status', deviceId, status: 'critical' }),
+      );
       expect(events).toContainEqual(
         expect.objectContaining({ type: 'probe.state', probeId: probe.id, state: 'down' }),
       );
       // Marked down once, not on every sweep.
       expect(await sweepProbes(t.ctx, new Date(seen + 9000))).toBe(0);
+    });
+
+    it("stores a probe's results only for its own checks, and forgets readings a check stops reporting", async () => {
+      const { probe, token } = (await api('POST', '/api/probes', { name: 'Grading floor' })).json<{
+        probe: { id: string };
+        token: string;
+      }>();
+      const mine = (await tcpCheck(probe.id)).json();
+      const embedded = (await tcpCheck()).json();
+      const at = new Date();
+      const posted = await asProbe(token, 'POST', '/api/probe/results', {
+        results: [
+          result(mine.id as string, at, [
+            { name: 'volume.used_pct[/a]', value: 50, unit: '%', status: 'ok' },
+            { name: 'volume.days_until_full[/a]', value: 2.5, unit: 'd', status: 'critical' },
+          ]),
+          result(embedded.id as string, at, []),
+        ],
+      });
+      expect(posted.json()).toMatchObject({ accepted: 1, duplicates: 0, dropped: 1 });
+      const readings = () =>
+        t.app
+          .inject({ method: 'GET', url: `/api/devices/${deviceId}`, headers: { cookie: t.admin } })
+          .then(
+            (r) => r.json().readings as Record<string, { value: number; status: string | null }>,
+          );
+      expect((await readings())['volume.days_until_full[/a]']).toMatchObject({
+        value: 2.5,
+        status: 'critical',
+      });
+      // Usage stopped growing: the next run has no days-until-full, and the old one goes.
+      await asProbe(token, 'POST', '/api/probe/results', {
+        results: [
+          result(mine.id as string, new Date(at.getTime() + 30_000), [
+            { name: 'volume.used_pct[/a]', value: 40, unit: '%', status: 'ok' },
+          ]),
+        ],
+      });
+      const after = await readings();
+      expect(after['volume.used_pct[/a]']).toMatchObject({ value: 40 });
+      expect(after['volume.days_until_full[/a]']).toBeUndefined();
     });
 
     it('cuts off the old token when the token is rotated, and frees the checks of a deleted probe', async () => {

@@ -179,4 +179,20 @@ describeWith([parts.postgres], 'a remote probe across a server outage', () => {
     );
     probe = null;
   }, 240_000);
+
+  it('stops with exit code 2, keeping its spool, when its probe is deleted', async () => {
+    const created = await api<{ probe: { id: string }; token: string }>('POST', '/api/probes', {
+      name: 'Temporary probe',
+    });
+    const own = mkdtempSync(join(tmpdir(), 'sw-spool-'));
+    const doomed = spawnProbe(`http://127.0.0.1:${port}`, created.body.token, own);
+    await waitFor(
+      async () =>
+        ((await api('GET', `/api/probes/${created.body.probe.id}`)).body.state as string) === 'up',
+      { timeoutMs: 20_000, what: 'the probe to heartbeat' },
+    );
+    expect((await api('DELETE', `/api/probes/${created.body.probe.id}`)).status).toBe(200);
+    expect(await doomed.exited).toBe(2);
+    expect(doomed.output()).toContain('the server refused this probe’s token');
+  }, 60_000);
 });

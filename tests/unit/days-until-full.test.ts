@@ -26,22 +26,22 @@ const days = (readings: ReturnType<typeof poll>) =>
 describe('days until a volume is full', () => {
   it('fits the growth rate exactly on a steady rise', () => {
     // 1 GB an hour is 24 GB a day.
-    const samples: UsageSample[] = [0, 10, 20, 30].map((m) => ({
+    const samples: UsageSample[] = [0, 60, 120, 180].map((m) => ({
       atMs: start + m * minute,
       usedBytes: 500 * gb + (m / 60) * gb,
     }));
     expect(growthPerDay(samples)).toBeCloseTo(24 * gb, 0);
     const now = samples[samples.length - 1]!;
-    // 499.5 GB left at 24 GB a day.
+    // 497 GB left at 24 GB a day.
     expect(daysUntilFull(samples, { name: 'x', usedBytes: now.usedBytes, sizeBytes: tb })).toBe(
-      20.8,
+      20.7,
     );
   });
 
   it('says nothing when usage is flat or falling', () => {
-    const flat = [0, 10, 20].map((m) => ({ atMs: start + m * minute, usedBytes: 700 * gb }));
+    const flat = [0, 60, 120].map((m) => ({ atMs: start + m * minute, usedBytes: 700 * gb }));
     expect(daysUntilFull(flat, { name: 'x', usedBytes: 700 * gb, sizeBytes: tb })).toBeNull();
-    const falling = [0, 10, 20].map((m) => ({
+    const falling = [0, 60, 120].map((m) => ({
       atMs: start + m * minute,
       usedBytes: (700 - m) * gb,
     }));
@@ -49,22 +49,23 @@ describe('days until a volume is full', () => {
     expect(daysUntilFull(falling, { name: 'x', usedBytes: 680 * gb, sizeBytes: tb })).toBeNull();
   });
 
-  it('says nothing from fewer than 3 samples, or from samples spanning under 10 minutes', () => {
-    const two = [0, 30].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
+  it('says nothing from fewer than 3 samples, or from samples spanning under 2 hours', () => {
+    const two = [0, 180].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
     expect(growthPerDay(two)).toBeNull();
-    const quick = [0, 4, 9].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
+    const quick = [0, 40, 110].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
     expect(growthPerDay(quick)).toBeNull();
   });
 
   it('keeps its samples in the check state across polls and speaks once it has enough', () => {
     const state = new Map<string, unknown>();
-    // 2 GB every 10 minutes: 288 GB a day.
+    // 12 GB an hour: 288 GB a day.
     expect(days(poll(state, 0, 400 * gb))).toBeUndefined();
-    expect(days(poll(state, 10, 402 * gb))).toBeUndefined();
-    const third = days(poll(state, 20, 404 * gb));
+    expect(days(poll(state, 60, 412 * gb))).toBeUndefined();
+    const third = days(poll(state, 120, 424 * gb));
+    // 576 GB left at 288 GB a day.
     expect(third).toEqual({
       name: 'volume.days_until_full[/Volumes/Media]',
-      value: 2.1,
+      value: 2,
       unit: 'd',
     });
     expect(state.get('usage:/Volumes/Media')).toHaveLength(3);
@@ -73,10 +74,10 @@ describe('days until a volume is full', () => {
   it('stops speaking when the volume stops growing, and after a clean-up', () => {
     const state = new Map<string, unknown>();
     poll(state, 0, 400 * gb);
-    poll(state, 10, 402 * gb);
-    expect(days(poll(state, 20, 404 * gb))).toBeDefined();
+    poll(state, 60, 412 * gb);
+    expect(days(poll(state, 120, 424 * gb))).toBeDefined();
     // 300 GB deleted: the fit now falls.
-    expect(days(poll(state, 30, 104 * gb))).toBeUndefined();
+    expect(days(poll(state, 180, 124 * gb))).toBeUndefined();
   });
 
   it('covers the last day in at most 200 samples when polled every 30 s', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStatusRanges, statusMatches } from '../../probes/kinds/http.ts';
-import { timeoutFor } from '../../probes/runner.ts';
+import { storable, timeoutFor } from '../../probes/runner.ts';
 import { describeValidation } from '../../server/errors.ts';
 import { loadConfig } from '../../server/config.ts';
 
@@ -74,5 +74,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://[x' })).toThrow(
       /^DATABASE_URL is not a valid URL/,
     );
+  });
+});
+
+describe('storable text', () => {
+  it('drops NUL padding and replaces unpaired surrogates, keeping real pairs', () => {
+    expect(storable('Linux nas01\u0000\u0000')).toBe('Linux nas01');
+    expect(storable('bad \uD800 half')).toBe('bad \uFFFD half');
+    expect(storable('tail \uDC00')).toBe('tail \uFFFD');
+    expect(storable('grade 🎬 ok')).toBe('grade 🎬 ok');
   });
 });

@@ -75,7 +75,9 @@ export async function findTokenOwner(db: Db, tokenHash: string) {
         eq(apiTokens.tokenHash, tokenHash),
         isNull(apiTokens.revokedAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
-        eq(users.disabled, false),
+        // A probe's token speaks for the probe, not for the admin who registered it: disabling
+        // that admin's account must not cut off every probe they set up.
+        or(eq(apiTokens.scope, 'probe'), eq(users.disabled, false)),
       ),
     );
   return row;

@@ -38,7 +38,12 @@ export function routesFor(db: Db, routerIds: string[]) {
 /** Locks the checks for the ingest transaction, so a check or device deleted meanwhile waits. */
 export function checksByIds(db: Db, ids: string[]) {
   return db
-    .select({ id: checks.id, deviceId: checks.deviceId, kind: checks.kind })
+    .select({
+      id: checks.id,
+      deviceId: checks.deviceId,
+      kind: checks.kind,
+      probeId: checks.probeId,
+    })
     .from(checks)
     .where(inArray(checks.id, ids))
     .for('share');
@@ -146,4 +151,16 @@ export async function updateCheckStates(
       ${sql.param(rows.facts)}::text[]::jsonb[],
       ${sql.param(rows.ats)}::text[]::timestamptz[]) as v(id, status, message, duration, facts, at)
     where c.id = v.id and (c.last_run_at is null or c.last_run_at <= v.at)`);
+}
+
+/**
+ * Removes the latest values a check no longer reports (a volume unmounted, a days-until-full
+ * that stopped because usage fell): everything of the check older than its newest result.
+ */
+export async function pruneLatest(db: Db, rows: { checkIds: string[]; ats: string[] }) {
+  await db.execute(sql`
+    delete from readings_latest r
+    using unnest(${sql.param(rows.checkIds)}::uuid[], ${sql.param(rows.ats)}::text[]::timestamptz[])
+      as v(check_id, at)
+    where r.check_id = v.check_id and r.at < v.at`);
 }

@@ -96,7 +96,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
         },
       },
     },
-    async (request) => ingestResults(ctx, request.body.results),
+    async (request) => ingestResults(ctx, request.body.results, probeIdOf(request)),
   );
   app.post(
     '/heartbeat',
@@ -118,6 +118,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
           200: Type.Object({
             name: Type.String(),
             heartbeatS: Type.Integer({ description: 'Seconds until the next heartbeat is due' }),
+            serverTime: Type.String({
+              format: 'date-time',
+              description: "The server's clock, so a probe can stamp results in the server's time",
+            }),
           }),
           ...errorResponses,
         },

@@ -91,7 +91,16 @@ function timed(results: CheckResult[], now: number): Timed[] {
  * Stores one batch of results in one transaction, re-derives device status, and only then
  * publishes: the dashboard never hears of a state the database does not hold.
  */
-export async function ingestResults(ctx: Context, results: CheckResult[]): Promise<IngestSummary> {
+/**
+ * `probeId` is the posting probe (null: the embedded one). A result for a check that belongs to
+ * another probe is dropped: a probe that has not yet heard the check moved away, or one cut off
+ * from the server that replays its spool later, must not mix its view into another probe's.
+ */
+export async function ingestResults(
+  ctx: Context,
+  results: CheckResult[],
+  probeId: string | null = null,
+): Promise<IngestSummary> {
   ctx.metrics.ingestBatchSize.observe(results.length);
   const now = Date.now();
   const oldest = now - ctx.config.retentionDays * dayMs;
@@ -109,7 +118,8 @@ export async function ingestResults(ctx: Context, results: CheckResult[]): Promi
     );
     const kept: Placed[] = recent.flatMap((r) => {
       const check = known.get(r.checkId);
-      return check ? [{ ...r, deviceId: check.deviceId, kind: check.kind }] : [];
+      if (!check || check.probeId !== probeId) return [];
+      return [{ ...r, deviceId: check.deviceId, kind: check.kind }];
     });
     if (kept.length === 0) return { kept, duplicates: 0, changes: [] };
     const stored = await store(tx, kept);
@@ -194,6 +204,14 @@ async function store(tx: Context['db'], incoming: Placed[]): Promise<Placed[]> {
     facts: latestResults.map((r) => (r.facts ? JSON.stringify(r.facts) : null)),
     ats: latestResults.map((r) => r.at),
   });
+  // A run that read nothing (the device did not answer) keeps the last values on show.
+  const withReadings = latestResults.filter((r) => r.readings.length > 0);
+  if (withReadings.length > 0) {
+    await repo.pruneLatest(tx, {
+      checkIds: withReadings.map((r) => r.checkId),
+      ats: withReadings.map((r) => r.at),
+    });
+  }
   return kept;
 }
 

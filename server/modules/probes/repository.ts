@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { apiTokens, probes } from '../../db/schema/index.ts';
+import { apiTokens, checks, probes } from '../../db/schema/index.ts';
 
 export type ProbeRow = typeof probes.$inferSelect;
 export type ProbeValues = Partial<Pick<ProbeRow, 'name' | 'siteId' | 'description'>>;
@@ -122,4 +122,16 @@ export function markSilentDown(db: Db, now: Date, missed: number) {
       ),
     )
     .returning();
+}
+
+/**
+ * A silent probe's checks say so: their devices must not keep showing the last good state the
+ * probe reported. Its next result (newer) replaces this.
+ */
+export function markChecksSilent(db: Db, probeId: string, message: string) {
+  return db
+    .update(checks)
+    .set({ lastStatus: 'unknown', lastMessage: message })
+    .where(and(eq(checks.enabled, true), eq(checks.probeId, probeId)))
+    .returning({ deviceId: checks.deviceId });
 }

@@ -7,6 +7,7 @@ import type { Actor, Principal } from '../auth/principal.ts';
 import { newSecret, sha256 } from '../auth/secrets.ts';
 import { serialize } from '../serialize.ts';
 import { insertToken } from '../tokens/repository.ts';
+import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import * as repo from './repository.ts';
 
 /** A probe is down after this many heartbeats go missing. */
@@ -180,12 +181,33 @@ export async function heartbeat(
       at: at.toISOString(),
     });
   }
-  return { name: recorded.row.name, heartbeatS: ctx.config.probeHeartbeatS };
+  return {
+    name: recorded.row.name,
+    heartbeatS: ctx.config.probeHeartbeatS,
+    serverTime: new Date().toISOString(),
+  };
 }
 
-/** Marks silent probes down (written first), then tells the dashboard. */
+/**
+ * Marks silent probes down and their checks unknown, re-deriving their devices' status, all in
+ * one transaction; then tells the dashboard.
+ */
 export async function sweepProbes(ctx: Pick<Context, 'db' | 'bus'>, now = new Date()) {
-  const down = await repo.markSilentDown(ctx.db, now, missedHeartbeats);
+  const { down, changes } = await ctx.db.transaction(async (tx) => {
+    const down = await repo.markSilentDown(tx, now, missedHeartbeats);
+    const devices = new Set<string>();
+    for (const probe of down) {
+      const since = probe.lastSeenAt?.toISOString() ?? 'never';
+      const silenced = await repo.markChecksSilent(
+        tx,
+        probe.id,
+        `probe ${probe.name} has stopped reporting (last heard ${since})`,
+      );
+      for (const { deviceId } of silenced) devices.add(deviceId);
+    }
+    return { down, changes: await recomputeDevices(tx, [...devices], now) };
+  });
+  await publishStatusChanges(ctx.db, ctx.bus, changes);
   for (const probe of down) {
     ctx.bus.publish({
       type: 'probe.state',

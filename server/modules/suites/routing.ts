@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { devices, suiteRoutes, suites } from '../../db/schema/index.ts';
 import type { EventBus } from '../../events.ts';
@@ -97,6 +97,8 @@ export async function setRouting(
 ): Promise<SuiteRoute[]> {
   const after = await db.transaction(async (tx) => {
     await suiteExists(tx, suiteId);
+    // Two suites claiming one output at once: the second waits here and then sees the first.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('suite_routes'))`);
     await validate(tx, suiteId, routes);
     const before = await getRouting(tx, suiteId);
     await tx.delete(suiteRoutes).where(eq(suiteRoutes.suiteId, suiteId));
