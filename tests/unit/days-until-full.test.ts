@@ -52,7 +52,10 @@ describe('days until a volume is full', () => {
   it('says nothing from fewer than 3 samples, or from samples spanning under 2 hours', () => {
     const two = [0, 180].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
     expect(growthPerDay(two)).toBeNull();
-    const quick = [0, 40, 110].map((m) => ({ atMs: start + m * minute, usedBytes: (500 + m) * gb }));
+    const quick = [0, 40, 110].map((m) => ({
+      atMs: start + m * minute,
+      usedBytes: (500 + m) * gb,
+    }));
     expect(growthPerDay(quick)).toBeNull();
   });
 
