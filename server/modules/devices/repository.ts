@@ -1,5 +1,5 @@
-import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { query, type Db } from '../../db/client.ts';
 import {
   checks,
   devices,
@@ -126,9 +126,49 @@ export function latestReadings(db: Db, deviceId: string) {
       unit: readingsLatest.unit,
       at: readingsLatest.at,
       checkId: readingsLatest.checkId,
+      status: readingsLatest.status,
     })
     .from(readingsLatest)
     .innerJoin(checks, eq(checks.id, readingsLatest.checkId))
     .where(eq(readingsLatest.deviceId, deviceId))
     .orderBy(asc(checks.createdAt), asc(checks.id), asc(readingsLatest.name));
+}
+
+export interface HistoryWanted {
+  /** The name the dashboard asked for, e.g. `http.latency_ms#2`. */
+  key: string;
+  /** The stored reading name, e.g. `http.latency_ms`. */
+  name: string;
+  /** Null: any check of this device (its check was deleted; history outlives it). */
+  checkId: string | null;
+}
+
+/**
+ * The average of each reading per time bucket, oldest first. One statement for all names, so a
+ * group of 20 sparklines costs one round trip; the (device_id, name, at) index keeps it to the
+ * rows asked for even over a month of partitions.
+ */
+export function readingHistory(
+  db: Db,
+  deviceId: string,
+  wanted: HistoryWanted[],
+  since: Date,
+  bucketS: number,
+) {
+  return query<{ key: string; t: number; value: number }>(
+    db,
+    sql`
+      select u.key as key,
+        (extract(epoch from date_bin(make_interval(secs => ${bucketS}), r.at,
+          '1970-01-01T00:00:00Z'::timestamptz)) * 1000)::float8 as t,
+        avg(r.value)::float8 as value
+      from unnest(${sql.param(wanted.map((w) => w.key))}::text[],
+        ${sql.param(wanted.map((w) => w.name))}::text[],
+        ${sql.param(wanted.map((w) => w.checkId ?? ''))}::text[]) as u(key, name, check_id)
+      join readings r on r.device_id = ${deviceId}::uuid and r.name = u.name
+        and (u.check_id = '' or r.check_id = nullif(u.check_id, '')::uuid)
+        and r.at >= ${since.toISOString()}::timestamptz
+      group by u.key, t
+      order by u.key, t`,
+  );
 }

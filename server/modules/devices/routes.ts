@@ -37,6 +37,21 @@ const Reading = Type.Object({
   unit: Type.String(),
   at: Timestamp,
   checkId: Uuid,
+  status: Nullable(StringEnum(statuses), {
+    description: "The probe's judgement of this reading; null where no rule covers it",
+  }),
+});
+const History = Type.Object({
+  bucketS: Type.Integer({ description: 'Seconds averaged into each point' }),
+  series: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      unit: Type.String(),
+      points: Type.Array(Type.Tuple([Type.Number(), Type.Number()]), {
+        description: '[epoch milliseconds of the bucket start, average value], oldest first',
+      }),
+    }),
+  ),
 });
 const DeviceDetail = Type.Intersect([
   Device,
@@ -108,6 +123,29 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
       },
     },
     async (request) => service.getDeviceDetail(ctx.db, request.params.id),
+  );
+  app.get(
+    '/:id/history',
+    {
+      schema: {
+        tags,
+        summary: 'Reading history, averaged to at most 300 points per reading',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            names: Type.String({
+              minLength: 1,
+              maxLength: 20 * 210,
+              description: 'Up to 20 reading names, comma-separated, as keyed in the device detail',
+            }),
+            hours: Type.Integer({ minimum: 1, maximum: 720, default: 24 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: History, ...errorResponses },
+      },
+    },
+    async (request) => service.getDeviceHistory(ctx.db, request.params.id, request.query),
   );
   app.post(
     '/',

@@ -58,13 +58,95 @@ export async function getDevice(db: Db, id: string) {
  */
 export async function getDeviceDetail(db: Db, id: string) {
   const device = await getDevice(db, id);
-  const readings: Record<string, { value: number; unit: string; at: string; checkId: string }> = {};
-  for (const r of await repo.latestReadings(db, id)) {
-    let key = r.name;
-    for (let n = 2; key in readings; n += 1) key = `${r.name}#${n}`;
-    readings[key] = { value: r.value, unit: r.unit, at: r.at.toISOString(), checkId: r.checkId };
+  const readings: Record<string, LatestReading> = {};
+  for (const [key, r] of await keyedReadings(db, id)) {
+    readings[key] = {
+      value: r.value,
+      unit: r.unit,
+      at: r.at.toISOString(),
+      checkId: r.checkId,
+      status: r.status,
+    };
   }
   return { ...device, readings };
+}
+
+interface LatestReading {
+  value: number;
+  unit: string;
+  at: string;
+  checkId: string;
+  /** The probe's judgement of this reading; null where no rule covers it. */
+  status: Status | null;
+}
+
+type LatestRow = Awaited<ReturnType<typeof repo.latestReadings>>[number];
+
+/** The latest readings under the keys the dashboard sees (`name`, `name#2`, …). */
+async function keyedReadings(db: Db, id: string): Promise<Map<string, LatestRow>> {
+  const keyed = new Map<string, LatestRow>();
+  for (const r of await repo.latestReadings(db, id)) {
+    let key = r.name;
+    for (let n = 2; keyed.has(key); n += 1) key = `${r.name}#${n}`;
+    keyed.set(key, r);
+  }
+  return keyed;
+}
+
+export const maxHistoryNames = 20;
+/** A sparkline is ~100 px wide; 300 points keep a month as cheap to send and draw as a day. */
+export const maxHistoryPoints = 300;
+const readingName = /^[A-Za-z0-9_.:/[\]-]{1,200}(#[0-9]{1,4})?$/;
+
+/** Parses `names=a,b` into distinct names, with errors that name the field. */
+export function historyNames(raw: string): string[] {
+  const names = [...new Set(raw.split(',').map((n) => n.trim()))];
+  if (names.length === 1 && names[0] === '')
+    throw new Invalid('querystring.names: give at least one reading name');
+  if (names.length > maxHistoryNames)
+    throw new Invalid(
+      `querystring.names: at most ${maxHistoryNames} reading names at once (got ${names.length})`,
+    );
+  const bad = names.find((n) => !readingName.test(n));
+  if (bad !== undefined)
+    throw new Invalid(`querystring.names: '${bad.slice(0, 60)}' is not a reading name`);
+  return names;
+}
+
+/**
+ * Each reading's history over the last `hours`, averaged into at most `maxHistoryPoints`
+ * buckets. A name the device no longer reports still gets its stored history (any check).
+ */
+export async function getDeviceHistory(
+  db: Db,
+  id: string,
+  input: { names: string; hours: number },
+  now = new Date(),
+) {
+  const names = historyNames(input.names);
+  await getDevice(db, id);
+  const latest = await keyedReadings(db, id);
+  const spanS = input.hours * 3600;
+  // span / (points - 1) buckets: a window that starts mid-bucket still spans at most `points`.
+  const bucketS = Math.ceil(spanS / (maxHistoryPoints - 1));
+  const wanted = names.map((key) => {
+    const row = latest.get(key);
+    return row
+      ? { key, name: row.name, checkId: row.checkId }
+      : { key, name: key.replace(/#\d+$/, ''), checkId: null };
+  });
+  const since = new Date(now.getTime() - spanS * 1000);
+  const rows = await repo.readingHistory(db, id, wanted, since, bucketS);
+  const points = new Map<string, [number, number][]>(names.map((n) => [n, []]));
+  for (const row of rows) points.get(row.key)?.push([Number(row.t), Number(row.value)]);
+  return {
+    bucketS,
+    series: names.map((name) => ({
+      name,
+      unit: latest.get(name)?.unit ?? '',
+      points: points.get(name) ?? [],
+    })),
+  };
 }
 
 /** A parent must exist, and following parents up from it must never reach the device itself. */

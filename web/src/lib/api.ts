@@ -2,14 +2,21 @@ import type {
   Check,
   Device,
   DeviceDetail,
+  History,
   LoginResult,
   Me,
   NewDevice,
   NewHttpCheck,
+  NewProbe,
+  NewSnmpCheck,
   NewSuite,
+  Probe,
   Room,
+  RouterReference,
   Site,
   Suite,
+  SuiteRoute,
+  TrapEvent,
 } from './types.ts';
 
 /** A failed API call, carrying the server's own words for the user. */
@@ -109,12 +116,39 @@ export const api = {
     get<Device[]>(`/api/devices${query(filter)}`),
   device: (id: string) => get<DeviceDetail>(at('/api/devices', id)),
   createDevice: (body: NewDevice) => request<Device>('POST', '/api/devices', body),
+  deleteDevice: (id: string) => request<{ ok: true }>('DELETE', at('/api/devices', id)),
 
   checks: (deviceId: string) => get<Check[]>(`/api/checks${query({ deviceId })}`),
-  createCheck: (body: NewHttpCheck) => request<Check>('POST', '/api/checks', body),
+  history: (id: string, names: string[], hours: number) =>
+    get<History>(
+      `${at('/api/devices', id)}/history${query({ names: names.join(','), hours: String(hours) })}`,
+    ),
+
+  createCheck: (body: NewHttpCheck | NewSnmpCheck) => request<Check>('POST', '/api/checks', body),
   setCheckEnabled: (id: string, enabled: boolean) =>
     request<Check>('PATCH', at('/api/checks', id), { enabled }),
   deleteCheck: (id: string) => request<{ ok: true }>('DELETE', at('/api/checks', id)),
+
+  suiteRoutes: (suiteId: string) => get<SuiteRoute[]>(`${at('/api/suites', suiteId)}/routes`),
+  /** Every suite's reference routing on one router. */
+  referenceRouting: (routerId: string) =>
+    get<RouterReference[]>(`/api/suites/reference-routing${query({ routerId })}`),
+
+  probes: () => get<Probe[]>('/api/probes'),
+  createProbe: (body: NewProbe) =>
+    request<{ probe: Probe; token: string }>('POST', '/api/probes', body),
+  rotateProbeToken: (id: string) =>
+    request<{ token: string }>('POST', `${at('/api/probes', id)}/token`),
+  deleteProbe: (id: string) => request<{ ok: true }>('DELETE', at('/api/probes', id)),
+
+  traps: (filter: { deviceId?: string; beforeId?: number; limit?: number } = {}) =>
+    get<TrapEvent[]>(
+      `/api/traps${query({
+        deviceId: filter.deviceId,
+        beforeId: filter.beforeId?.toString(),
+        limit: filter.limit?.toString(),
+      })}`,
+    ),
 
   sites: () => get<Site[]>('/api/sites'),
   rooms: () => get<Room[]>('/api/rooms'),

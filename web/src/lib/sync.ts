@@ -2,16 +2,26 @@ import { LiveSocket } from './live.ts';
 import { connection } from './state/connection.svelte.ts';
 import { devices } from './state/devices.svelte.ts';
 import { openDevice } from './state/device.svelte.ts';
+import { history } from './state/history.svelte.ts';
 import { places } from './state/places.svelte.ts';
+import { probes } from './state/probes.svelte.ts';
+import { openRouter } from './state/router-page.svelte.ts';
 import { session } from './state/session.svelte.ts';
 import { suites } from './state/suites.svelte.ts';
+import { traps } from './state/traps.svelte.ts';
 import type { LiveEvent } from './types.ts';
 
 function reloadSnapshot(): void {
   void suites.reload();
   void devices.reload();
   if (openDevice.id) void openDevice.reload();
+  if (openRouter.id) {
+    void openRouter.reload();
+    void openRouter.reloadReferences();
+  }
   if (places.wanted) void places.reload();
+  if (probes.wanted) void probes.reload();
+  if (traps.wanted) void traps.reload();
 }
 
 function handle(event: LiveEvent): void {
@@ -24,14 +34,24 @@ function handle(event: LiveEvent): void {
       suites.setHealth(event.suiteId, event.health);
       break;
     case 'readings':
-      if (openDevice.id && event.deviceIds.includes(openDevice.id)) void openDevice.reload();
+      if (openDevice.id && event.deviceIds.includes(openDevice.id)) {
+        void openDevice.reload();
+        history.readingsChanged();
+      }
+      if (openRouter.id && event.deviceIds.includes(openRouter.id)) void openRouter.reload();
+      break;
+    case 'trap':
+      if (traps.wanted) void traps.reload();
+      break;
+    case 'probe.state':
+      // The state at once; its counters (address, version, spool) come with the reload.
+      probes.setState(event);
+      if (probes.wanted) void probes.reload();
       break;
     case 'changed':
       changed(event.entity, event.id);
       break;
     case 'hello':
-    case 'trap':
-      // Traps are stored and published; the dashboard's trap log comes with the alarm console.
       break;
   }
 }
@@ -45,10 +65,19 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
       void suites.reload();
       void devices.reload();
       if (entity === 'device' && id === openDevice.id) void openDevice.reload();
+      // A suite's reference routing is part of the suite.
+      if (entity === 'suite' && openRouter.id) void openRouter.reloadReferences();
+      if (entity === 'device' && id === openRouter.id) void openRouter.reload();
       break;
     case 'check':
-      // The event names the check, not its device; reloading the open device's is cheap.
+      // The event names the check, not its device; reloading the open device's is cheap. A
+      // check's probe counts towards that probe's total.
       if (openDevice.id) void openDevice.reload();
+      if (openRouter.id) void openRouter.reload();
+      if (probes.wanted) void probes.reload();
+      break;
+    case 'probe':
+      if (probes.wanted) void probes.reload();
       break;
     case 'site':
     case 'room':
@@ -87,5 +116,9 @@ export function stopSync(): void {
   suites.reset();
   devices.reset();
   openDevice.close();
+  openRouter.close();
+  history.close();
   places.reset();
+  probes.reset();
+  traps.reset();
 }

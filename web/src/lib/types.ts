@@ -3,16 +3,18 @@
 // The enum lists and live events come from the server's own definitions so the two cannot drift.
 export {
   deviceKinds,
+  probeStates,
   roles,
   statuses,
   suiteKinds,
   type DeviceKind,
+  type ProbeState,
   type Role,
   type Status,
   type SuiteKind,
 } from '../../../server/domain.ts';
 export type { Health, LiveEvent } from '../../../server/live-events.ts';
-import type { DeviceKind, Role, Status, SuiteKind } from '../../../server/domain.ts';
+import type { DeviceKind, ProbeState, Role, Status, SuiteKind } from '../../../server/domain.ts';
 import type { Health } from '../../../server/live-events.ts';
 
 export interface Me {
@@ -70,6 +72,8 @@ export interface Reading {
   unit: string;
   at: string;
   checkId: string | null;
+  /** The probe's judgement of this reading; null where no rule covers it. */
+  status: Status | null;
 }
 
 export interface DeviceDetail extends Device {
@@ -106,6 +110,9 @@ export interface Check {
   lastMessage: string;
   lastDurationMs: number | null;
   lastRunAt: string | null;
+  /** What the last run learned: SNMP `profile`, `profileChosen`, `sysDescr`; Videohub labels. */
+  facts: Record<string, string>;
+  probeId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -115,6 +122,90 @@ export interface NewHttpCheck {
   kind: 'http';
   intervalS: number;
   config: HttpCheckConfig;
+}
+
+export type SnmpVersion = '1' | '2c' | '3';
+export type SnmpLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+
+export interface SnmpUser {
+  name: string;
+  level: SnmpLevel;
+  authProtocol?: string;
+  authKey?: string;
+  privProtocol?: string;
+  privKey?: string;
+}
+
+export interface SnmpCheckConfig {
+  version: SnmpVersion;
+  community?: string;
+  user?: SnmpUser;
+  port?: number;
+  profile: string;
+}
+
+export interface NewSnmpCheck {
+  deviceId: string;
+  kind: 'snmp';
+  intervalS: number;
+  config: SnmpCheckConfig;
+  probeId?: string | null;
+}
+
+export interface HistorySeries {
+  name: string;
+  unit: string;
+  /** [epoch ms, value], oldest first. */
+  points: [number, number][];
+}
+
+export interface History {
+  bucketS: number;
+  series: HistorySeries[];
+}
+
+export interface Probe {
+  id: string;
+  name: string;
+  siteId: string | null;
+  description: string;
+  builtin: boolean;
+  state: ProbeState;
+  stateChangedAt: string;
+  lastSeenAt: string | null;
+  lastAddress: string;
+  version: string;
+  stats: Record<string, number>;
+  heartbeatS: number;
+  checks: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewProbe {
+  name: string;
+  siteId?: string | null;
+  description?: string;
+}
+
+export interface TrapEvent {
+  id: number;
+  receivedAt: string;
+  source: string;
+  deviceId: string | null;
+  version: string;
+  trapOid: string;
+  kind: string;
+  ifIndex: number | null;
+  varbinds: { oid: string; value: string | number | null }[];
+}
+
+/** A suite's reference routing on a router: output shows input (both numbered from 1). */
+export interface SuiteRoute {
+  routerId: string;
+  output: number;
+  input: number;
+  label: string;
 }
 
 export interface Site {
@@ -127,4 +218,9 @@ export interface Room {
   id: string;
   siteId: string;
   name: string;
+}
+
+export interface RouterReference extends SuiteRoute {
+  suiteId: string;
+  suite: string;
 }

@@ -53,10 +53,12 @@ export class OpenDeviceState {
     void this.reload();
   }
 
+  /**
+   * Forgets which device is open. The data stays until the next `open`: the page closing us is
+   * still tearing down, and props read from a device set to null would throw on the way out.
+   */
   close(): void {
     this.id = null;
-    this.device = null;
-    this.checks = [];
   }
 
   setStatus(change: StatusChange): void {
