@@ -21,6 +21,13 @@ export const maxFactLength = 500;
  */
 export class BatchRejected extends Error {
   override name = 'BatchRejected';
+  constructor(
+    message: string,
+    /** The HTTP status, where there was one. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface Reading {

@@ -39,7 +39,8 @@ export class HttpTransport {
     // The probe was deleted between the token check and the heartbeat: as final as a 401.
     if (gone && response.status === 404) throw new TokenRefused(message);
     // Refused for what the batch holds: sending it again would be refused again.
-    if ([400, 413, 422].includes(response.status)) throw new BatchRejected(message);
+    if ([400, 413, 422].includes(response.status))
+      throw new BatchRejected(message, response.status);
     throw new Error(message);
   }
 
@@ -47,8 +48,25 @@ export class HttpTransport {
     return (await this.call<{ checks: CheckSpec[] }>('GET', '/api/probe/checks')).checks;
   }
 
-  postResults(results: CheckResult[]): Promise<Delivery> {
-    return this.call<Delivery>('POST', '/api/probe/results', { results });
+  /**
+   * A proxy in front of the server may cap bodies lower than the server does (nginx: 1 MB by
+   * default). A batch refused as too large goes again in halves, in order; the server's dedupe
+   * makes a half it already stored harmless.
+   */
+  async postResults(results: CheckResult[]): Promise<Delivery> {
+    try {
+      return await this.call<Delivery>('POST', '/api/probe/results', { results });
+    } catch (error) {
+      if (!(error instanceof BatchRejected && error.status === 413) || results.length < 2)
+        throw error;
+      const middle = Math.ceil(results.length / 2);
+      const first = await this.postResults(results.slice(0, middle));
+      const second = await this.postResults(results.slice(middle));
+      return {
+        accepted: first.accepted + second.accepted,
+        duplicates: first.duplicates + second.duplicates,
+      };
+    }
   }
 
   heartbeat: SendHeartbeat = (body) =>

@@ -94,6 +94,35 @@ describe('the sender, against a real HTTP server', () => {
     expect(readdirSync(join(dir, 'rejected'))).toHaveLength(1);
   });
 
+  it('sends a batch a proxy finds too large again in halves, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sw-spool-'));
+    const spool = new Spool(dir);
+    await spool.open();
+    const received: string[] = [];
+    server = await startHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { results } = JSON.parse(body) as { results: CheckResult[] };
+        // As nginx's client_max_body_size would: more than two results is too large.
+        if (results.length > 2) {
+          res.writeHead(413).end('<html>413 Request Entity Too Large</html>');
+          return;
+        }
+        received.push(...results.map((r) => r.message));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ accepted: results.length, duplicates: 0, dropped: 0 }));
+      });
+    });
+    const http = new HttpTransport(new URL(server.url), 'swp_test');
+    const sender = new Sender(spool, (results) => http.postResults(results), logger);
+    await sender.post([1, 2, 3, 4, 5, 6, 7].map(result));
+    await sender.finish(10_000);
+    expect(received).toEqual(['run 1', 'run 2', 'run 3', 'run 4', 'run 5', 'run 6', 'run 7']);
+    expect(sender.stats).toEqual({ delivered: 7, duplicates: 0, rejected: 0 });
+  });
+
   it('keeps everything on disk when the server never answers, for the next run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sw-spool-'));
     const spool = new Spool(dir);
