@@ -1,4 +1,5 @@
 import { benchIngest } from './ingest.ts';
+import { benchPollCycle } from './poll-cycle.ts';
 import { benchSnmpWalk } from './snmp-walk.ts';
 
 // Benchmarks print a ratio against a baseline measured in the same run; they are not tests.
@@ -7,3 +8,4 @@ await benchIngest('pglite');
 if (process.env.DATABASE_URL) await benchIngest('postgres');
 else console.log('ingest on postgres: skipped, DATABASE_URL is not set');
 await benchSnmpWalk();
+await benchPollCycle();
