@@ -95,6 +95,33 @@ for (const { store, needs } of stores) {
       });
       expect(outcome.readings.find((r) => r.name === 'videohub.route[4]')?.status).toBe('ok');
       expect(outcome.readings.find((r) => r.name === 'videohub.route[5]')?.status).toBeUndefined();
+
+      // Stored, the wrong route turns its suite red, naming the output; the other suite, which
+      // holds no route on it, and which the router is not part of, stays as it was.
+      const dubBefore = (await api('GET', `/api/suites/${dub}`)).json().health;
+      const stored = await t.app.inject({
+        method: 'POST',
+        url: '/api/probe/results',
+        headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
+        payload: {
+          results: [
+            {
+              checkId,
+              ...outcome,
+              durationMs: 2,
+              at: new Date().toISOString(),
+            },
+          ],
+        },
+      });
+      expect(stored.json()).toMatchObject({ accepted: 1 });
+      expect((await api('GET', `/api/suites/${grade}`)).json().health).toEqual({
+        status: 'critical',
+        deviceId: routerId,
+        deviceName: 'MCR Videohub',
+        message: 'MCR Videohub output 3 (Grade monitor) shows input 7, expected input 3',
+      });
+      expect((await api('GET', `/api/suites/${dub}`)).json().health).toEqual(dubBefore);
       router.setRoute(2, 2);
 
       const onRouter = await api('GET', `/api/suites/reference-routing?routerId=${routerId}`);

@@ -72,5 +72,8 @@ describe('suite health', () => {
       message: 'all 2 devices ok',
     });
     expect(suiteHealth([]).status).toBe('unknown');
+    expect(
+      suiteHealth([member('A', 'ok'), { ...member('Router', 'ok'), route: true }]).message,
+    ).toBe('all 1 device and 1 route ok');
   });
 });

@@ -1,6 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { checks, devices, statusEvents, suiteDevices, type Status } from '../../db/schema/index.ts';
+import {
+  checks,
+  devices,
+  readingsLatest,
+  statusEvents,
+  suiteDevices,
+  suiteRoutes,
+  type Status,
+} from '../../db/schema/index.ts';
 
 export function lockDevices(db: Db, ids: string[]) {
   return db
@@ -44,16 +52,81 @@ export async function setDeviceStatus(
   }
 }
 
+/** Suites holding these devices, or holding reference routes on them (routers). */
 export async function suiteIdsOfDevices(db: Db, deviceIds: string[]): Promise<string[]> {
   if (deviceIds.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ suiteId: suiteDevices.suiteId })
-    .from(suiteDevices)
-    .where(inArray(suiteDevices.deviceId, deviceIds));
-  return rows.map((r) => r.suiteId);
+  const [members, routed] = await Promise.all([
+    db
+      .selectDistinct({ suiteId: suiteDevices.suiteId })
+      .from(suiteDevices)
+      .where(inArray(suiteDevices.deviceId, deviceIds)),
+    db
+      .selectDistinct({ suiteId: suiteRoutes.suiteId })
+      .from(suiteRoutes)
+      .where(inArray(suiteRoutes.routerId, deviceIds)),
+  ]);
+  return [...new Set([...members, ...routed].map((r) => r.suiteId))];
 }
 
-export function membersOfSuites(db: Db, suiteIds: string[]) {
+/**
+ * What a suite depends on: its devices, and each router output of its reference routing, judged
+ * by the router check's reading for that output. A router feeding five suites is not put in any
+ * of them: a wrong route on one suite's output must turn that suite red, not all five.
+ */
+export async function membersOfSuites(db: Db, suiteIds: string[]) {
+  const [devicesOf, routesOf] = await Promise.all([
+    deviceMembers(db, suiteIds),
+    routeMembers(db, suiteIds),
+  ]);
+  return [
+    ...devicesOf,
+    ...routesOf.flatMap((r) =>
+      r.status === null
+        ? []
+        : [
+            {
+              route: true,
+              suiteId: r.suiteId,
+              id: r.routerId,
+              name: r.routerName,
+              status: r.status,
+              statusMessage:
+                r.status === 'ok'
+                  ? ''
+                  : `${r.routerName} output ${r.output}${r.label ? ` (${r.label})` : ''} shows input ${r.actual}, expected input ${r.input}`,
+              statusChangedAt: r.at ?? new Date(0),
+            },
+          ],
+    ),
+  ];
+}
+
+function routeMembers(db: Db, suiteIds: string[]) {
+  return db
+    .select({
+      suiteId: suiteRoutes.suiteId,
+      routerId: suiteRoutes.routerId,
+      routerName: devices.name,
+      output: suiteRoutes.output,
+      input: suiteRoutes.input,
+      label: suiteRoutes.label,
+      actual: readingsLatest.value,
+      status: readingsLatest.status,
+      at: readingsLatest.at,
+    })
+    .from(suiteRoutes)
+    .innerJoin(devices, eq(devices.id, suiteRoutes.routerId))
+    .leftJoin(
+      readingsLatest,
+      and(
+        eq(readingsLatest.deviceId, suiteRoutes.routerId),
+        eq(readingsLatest.name, sql`'videohub.route[' || ${suiteRoutes.output} || ']'`),
+      ),
+    )
+    .where(inArray(suiteRoutes.suiteId, suiteIds));
+}
+
+function deviceMembers(db: Db, suiteIds: string[]) {
   return db
     .select({
       suiteId: suiteDevices.suiteId,

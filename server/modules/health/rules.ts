@@ -18,6 +18,8 @@ export function deviceStatus(checks: CheckState[]): { status: Status; message: s
 }
 
 export interface MemberState {
+  /** A router output of the suite's reference routing, rather than a device of the suite. */
+  route?: boolean;
   id: string;
   name: string;
   status: Status;
@@ -48,7 +50,7 @@ export function suiteHealth(members: MemberState[]): Health {
       status: 'ok',
       deviceId: null,
       deviceName: null,
-      message: `all ${members.length} devices ok`,
+      message: okMessage(members),
     };
   }
   return {
@@ -57,4 +59,12 @@ export function suiteHealth(members: MemberState[]): Health {
     deviceName: worst.name,
     message: worst.statusMessage,
   };
+}
+
+function okMessage(members: MemberState[]): string {
+  const routes = members.filter((m) => m.route).length;
+  const devices = members.length - routes;
+  const parts = [`${devices} ${devices === 1 ? 'device' : 'devices'}`];
+  if (routes > 0) parts.push(`${routes} ${routes === 1 ? 'route' : 'routes'}`);
+  return `all ${parts.join(' and ')} ok`;
 }
