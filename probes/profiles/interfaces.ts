@@ -70,8 +70,9 @@ export async function collectInterfaces(
   const { session, state, nowMs } = context;
   const columns = [2, 7, 8, 14, 20].map((c) => `${ifTable}.${c}`);
   const extra = [6, 10, 15, 18].map((c) => `${ifXTable}.${c}`);
-  const base = byIndex((await Promise.all(columns.map((c) => session.walk(c)))).flat(), ifTable);
-  const hc = byIndex((await Promise.all(extra.map((c) => session.walk(c)))).flat(), ifXTable);
+  const rows = await session.walkColumns([...columns, ...extra]);
+  const base = byIndex(rows, ifTable);
+  const hc = byIndex(rows, ifXTable);
   const rate = (key: string, value: bigint | null, bits: 32 | 64, maxPerS?: number) => {
     if (value === null) return null;
     const sample: CounterSample = { value, atMs: nowMs, uptimeTicks: uptimeTicks ?? undefined };

@@ -23,7 +23,8 @@ const laLoad = '1.3.6.1.4.1.2021.10.1.3';
 
 async function volumes(session: SnmpSession): Promise<Volume[]> {
   const found: Volume[] = [];
-  for (const [, row] of byIndex(await session.walk(hrStorage), hrStorage)) {
+  const columns = [2, 3, 4, 5, 6].map((c) => `${hrStorage}.${c}`);
+  for (const [, row] of byIndex(await session.walkColumns(columns), hrStorage)) {
     if (row.get(2) !== hrStorageFixedDisk) continue;
     // Integer32 on the wire: agents that do not scale their units (Windows past 8 TB) send
     // negative numbers, which are really unsigned.
@@ -38,7 +39,9 @@ async function volumes(session: SnmpSession): Promise<Volume[]> {
 }
 
 async function cpuMemoryLoad(session: SnmpSession, readings: Reading[]): Promise<void> {
-  const cores = (await session.walk(hrProcessorLoad))
+  const rows = await session.walkColumns([hrProcessorLoad, laLoad]);
+  const cores = rows
+    .filter((r) => r.oid.startsWith(`${hrProcessorLoad}.`))
     .map((r) => num(r.value))
     .filter((v): v is number => v !== null);
   if (cores.length > 0) {
@@ -62,7 +65,7 @@ async function cpuMemoryLoad(session: SnmpSession, readings: Reading[]): Promise
       unit: '%',
     });
   }
-  for (const row of await session.walk(laLoad)) {
+  for (const row of rows.filter((r) => r.oid.startsWith(`${laLoad}.`))) {
     const minutes = { '1': '1m', '2': '5m', '3': '15m' }[row.oid.slice(laLoad.length + 1)];
     const value = Number(row.value);
     if (minutes && Number.isFinite(value))

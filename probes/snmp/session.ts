@@ -159,6 +159,58 @@ export class SnmpSession {
   }
 
   /**
+   * Walks several table columns together: each GetBulk asks for the next rows of every column
+   * still going, so nine interface columns cost one or two requests rather than nine walks. That
+   * halves a workstation poll's requests, and the agent's work with them (agents on edit
+   * workstations are not fast). Rows come back column by column. v1 has no GetBulk: a walk each.
+   */
+  async walkColumns(columns: string[]): Promise<SnmpVarbind[]> {
+    if (this.target.version === '1')
+      return (await Promise.all(columns.map((c) => this.walk(c)))).flat();
+    const rows: SnmpVarbind[] = [];
+    // About twice a plain walk's varbinds per request: still far inside one datagram.
+    const budget = (this.target.maxRepetitions ?? 25) * 2;
+    let open = columns.map((root) => ({ root, next: root }));
+    let before = -1;
+    // Stops when a whole request brings nothing new: every column ended, or the agent is stuck.
+    while (open.length > 0 && rows.length > before) {
+      before = rows.length;
+      const repetitions = Math.max(1, Math.floor(budget / open.length));
+      const groups = await this.bulk(
+        open.map((c) => c.next),
+        repetitions,
+      );
+      open = open.filter((column, i) => {
+        const group = groups[i] ?? [];
+        for (const vb of group) {
+          // Past the column, at the end of the MIB, or not moving forward (a broken agent): done.
+          if (
+            snmp.isVarbindError(vb) ||
+            !vb.oid.startsWith(`${column.root}.`) ||
+            compareOids(vb.oid, column.next) <= 0
+          )
+            return false;
+          rows.push({ oid: vb.oid, value: decode(vb), type: vb.type ?? 0 });
+          column.next = vb.oid;
+        }
+        // An agent may send fewer rows than asked to fit its message size, even none for some
+        // columns; those are asked again from where they are.
+        return true;
+      });
+    }
+    return rows;
+  }
+
+  private bulk(oids: string[], repetitions: number): Promise<snmp.Varbind[][]> {
+    return new Promise((resolve, reject) => {
+      this.session.getBulk(oids, 0, repetitions, (error, varbinds) => {
+        if (error) return reject(error);
+        resolve((varbinds ?? []) as unknown as snmp.Varbind[][]);
+      });
+    });
+  }
+
+  /**
    * Walks a subtree with GetBulk (GetNext on v1). Rows come back in agent order. A v1 agent that
    * answers with noSuchName at the end of its MIB ends the walk rather than failing it.
    */
@@ -215,4 +267,14 @@ export function withSession<T>(
       session.close();
     }
   });
+}
+
+/** Orders two OIDs numerically, component by component, as an agent does. */
+export function compareOids(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
 }

@@ -2,10 +2,53 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import snmp from 'net-snmp';
 import { Mib, T, type NetSnmpMib } from './mib.ts';
 
+interface BulkMessage {
+  pdu: { nonRepeaters: number; maxRepetitions: number; varbinds: Array<{ oid: string }> };
+}
+
 interface NetSnmpAgent {
   getMib(): NetSnmpMib & { getTableRowCells(): unknown };
   getAuthorizer(): { addCommunity(community: string): void };
   listener: { sockets: Record<string, Socket> };
+  getBulkRequest(socket: Socket, message: BulkMessage, rinfo: RemoteInfo): void;
+  addGetNextVarbind(
+    out: unknown[],
+    oid: string,
+  ): { oid: string; type: snmp.ObjectType } | undefined;
+  request(socket: Socket, message: BulkMessage, rinfo: RemoteInfo): void;
+}
+
+/**
+ * GetBulk as RFC 3416 says: up to maxRepetitions rows for each repeated OID. net-snmp's agent
+ * caps the whole answer at maxRepetitions varbinds instead, so a manager asking for several
+ * table columns at once (as Suitewatch and every NMS does) would get a sliver of each. Real
+ * agents (Debian's snmpd) follow the RFC; the simulator must too.
+ */
+function answerBulkAsTheRfcSays(agent: NetSnmpAgent): void {
+  agent.getBulkRequest = (socket, message, rinfo) => {
+    const { pdu } = message;
+    const answer: unknown[] = [];
+    const fixed = Math.max(0, Math.min(pdu.nonRepeaters, pdu.varbinds.length));
+    for (const { oid } of pdu.varbinds.slice(0, fixed)) agent.addGetNextVarbind(answer, oid);
+    const cursors = pdu.varbinds.slice(fixed).map((v) => v.oid);
+    // Bounded whatever a client asks: a datagram holds only so much.
+    const rows = Math.min(
+      Math.max(0, pdu.maxRepetitions),
+      Math.floor(2000 / (cursors.length || 1)),
+    );
+    for (let row = 0; row < rows && cursors.length > 0; row += 1) {
+      let moving = false;
+      cursors.forEach((oid, i) => {
+        const next = agent.addGetNextVarbind(answer, oid);
+        if (!next) return;
+        cursors[i] = next.oid;
+        if (next.type !== snmp.ObjectType.EndOfMibView) moving = true;
+      });
+      if (!moving) break;
+    }
+    pdu.varbinds = answer as BulkMessage['pdu']['varbinds'];
+    agent.request(socket, message, rinfo);
+  };
 }
 
 export interface AgentOptions {
@@ -98,6 +141,7 @@ export abstract class SimulatedSnmpAgent {
     // demo's devices or a benchmark's thousands share two cores with the poller. Only SETs that
     // create rows would need it, and this MIB is read-only.
     agent.getMib().getTableRowCells = () => null;
+    answerBulkAsTheRfcSays(agent);
     const sockets = Object.values(agent.listener.sockets);
     try {
       for (const community of this.communities) agent.getAuthorizer().addCommunity(community);
