@@ -2,7 +2,7 @@ import { probeKinds } from '../../../probes/registry.ts';
 import type { ProbeKind } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import type { Db } from '../../db/client.ts';
-import { isForeignKeyViolation } from '../../db/errors.ts';
+import { constraintOf, isForeignKeyViolation } from '../../db/errors.ts';
 import { Invalid, NotFound } from '../../errors.ts';
 import { assertValid } from '../../validation.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -47,6 +47,17 @@ async function assignable(db: Db, probeId: string | null | undefined) {
   const probe = await findProbe(db, probeId);
   if (!probe) throw new Invalid(`probeId: no probe with id ${probeId}`);
   return probe.builtin ? null : probe.id;
+}
+
+/** A probe deleted while a check was being moved to it is the client's 400, not a 500. */
+async function mapProbeGone<T>(probeId: string | null | undefined, work: () => Promise<T>) {
+  try {
+    return await work();
+  } catch (error) {
+    if (isForeignKeyViolation(error) && constraintOf(error)?.includes('probe'))
+      throw new Invalid(`probeId: no probe with id ${probeId ?? ''}`);
+    throw error;
+  }
 }
 
 /** What the API shows of a check: secrets masked, never sealed text. */
@@ -107,8 +118,12 @@ export async function createCheck(
       return row;
     });
   } catch (error) {
-    if (isForeignKeyViolation(error))
+    if (isForeignKeyViolation(error)) {
+      // The probe deleted between the check above and the insert.
+      if (constraintOf(error)?.includes('probe'))
+        throw new Invalid(`probeId: no probe with id ${input.probeId ?? ''}`);
       throw new Invalid(`deviceId: no device with id ${input.deviceId}`);
+    }
     throw error;
   }
 }
@@ -120,26 +135,28 @@ export async function updateCheck(
   input: repo.CheckValues,
 ) {
   const probeId = input.probeId === undefined ? undefined : await assignable(ctx.db, input.probeId);
-  return change(ctx, async (tx) => {
-    const before = await stored(tx, id);
-    const values =
-      input.config === undefined
-        ? { ...input, probeId }
-        : {
-            ...input,
-            probeId,
-            config: prepareConfig(ctx, before.kind, input.config, before.config),
-          };
-    const row = shown((await repo.updateCheck(tx, id, values))!);
-    await recordAudit(tx, actor, {
-      action: 'update',
-      entity: 'check',
-      entityId: id,
-      before: shown(before),
-      after: row,
-    });
-    return row;
-  });
+  return mapProbeGone(input.probeId, () =>
+    change(ctx, async (tx) => {
+      const before = await stored(tx, id);
+      const values =
+        input.config === undefined
+          ? { ...input, probeId }
+          : {
+              ...input,
+              probeId,
+              config: prepareConfig(ctx, before.kind, input.config, before.config),
+            };
+      const row = shown((await repo.updateCheck(tx, id, values))!);
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'check',
+        entityId: id,
+        before: shown(before),
+        after: row,
+      });
+      return row;
+    }),
+  );
 }
 
 export async function deleteCheck(ctx: Services, actor: Actor, id: string) {
