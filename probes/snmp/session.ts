@@ -165,24 +165,30 @@ export class SnmpSession {
    * workstations are not fast). Rows come back column by column. v1 has no GetBulk: a walk each.
    */
   async walkColumns(columns: string[]): Promise<SnmpVarbind[]> {
-    if (this.target.version === '1')
-      return (await Promise.all(columns.map((c) => this.walk(c)))).flat();
+    const apart = async (list: string[]) =>
+      (await Promise.all(list.map((c) => this.walk(c)))).flat();
+    if (this.target.version === '1') return apart(columns);
     const rows: SnmpVarbind[] = [];
-    // About twice a plain walk's varbinds per request: still far inside one datagram.
-    const budget = (this.target.maxRepetitions ?? 25) * 2;
+    // Varbinds asked for per request: a plain walk's 25 twice over, still far inside one
+    // datagram; a maxRepetitions set for a fragile agent is kept as it is.
+    const budget = this.target.maxRepetitions ?? 50;
     let open = columns.map((root) => ({ root, next: root }));
-    let before = -1;
-    // Stops when a whole request brings nothing new: every column ended, or the agent is stuck.
-    while (open.length > 0 && rows.length > before) {
-      before = rows.length;
+    while (open.length > 0) {
       const repetitions = Math.max(1, Math.floor(budget / open.length));
-      const groups = await this.bulk(
-        open.map((c) => c.next),
-        repetitions,
-      );
-      open = open.filter((column, i) => {
-        const group = groups[i] ?? [];
-        for (const vb of group) {
+      let groups: snmp.Varbind[][];
+      try {
+        groups = await this.bulk(
+          open.map((c) => c.next),
+          repetitions,
+        );
+      } catch (error) {
+        // An agent that cannot fit the answer (tooBig): the rest one column at a time.
+        if (!/tooBig/i.test((error as Error).message)) throw error;
+        return [...rows, ...(await this.rest(open))];
+      }
+      const before = rows.length;
+      const stillOpen = open.filter((column, i) => {
+        for (const vb of groups[i] ?? []) {
           // Past the column, at the end of the MIB, or not moving forward (a broken agent): done.
           if (
             snmp.isVarbindError(vb) ||
@@ -193,12 +199,27 @@ export class SnmpSession {
           rows.push({ oid: vb.oid, value: decode(vb), type: vb.type ?? 0 });
           column.next = vb.oid;
         }
-        // An agent may send fewer rows than asked to fit its message size, even none for some
-        // columns; those are asked again from where they are.
+        // An agent may cut an answer short to fit its message size (RFC 3416 4.2.3), even to
+        // nothing for the last columns asked: those are asked again from where they are.
         return true;
       });
+      // A round that neither read a row nor closed a column is an agent that will not say
+      // more this way: the columns left are walked one by one rather than lost.
+      if (rows.length === before && stillOpen.length === open.length)
+        return [...rows, ...(await this.rest(stillOpen))];
+      open = stillOpen;
     }
     return rows;
+  }
+
+  /** Walks each unfinished column on its own, from where it got to. */
+  private async rest(open: { root: string; next: string }[]): Promise<SnmpVarbind[]> {
+    const parts = await Promise.all(
+      open.map(async ({ root, next }) =>
+        (await this.walk(root)).filter((r) => compareOids(r.oid, next) > 0),
+      ),
+    );
+    return parts.flat();
   }
 
   private bulk(oids: string[], repetitions: number): Promise<snmp.Varbind[][]> {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 // `npm run demo`: a simulated facility (workstations, NAS, NEXIS, switch, Videohub) on loopback,
 // Suitewatch watching it, and every few minutes something going wrong and putting itself right.
 import { mkdirSync } from 'node:fs';
@@ -78,6 +79,15 @@ async function main(): Promise<void> {
   console.log('Suitewatch demo: a simulated post-production facility on this machine');
   await facility.start(progress('starting simulators'));
 
+  // Checked before the server starts: its readiness is read from the port, and another
+  // Suitewatch already there would answer for it (and get the demo's devices).
+  if (!(await portIsFree(port, host))) {
+    console.error(
+      `port ${port} is already in use (another Suitewatch?); set PORT to run the demo on another`,
+    );
+    await facility.stop();
+    process.exit(1);
+  }
   console.log(`starting Suitewatch (embedded database in ${dataDir}; log in ${logFile})…`);
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
   const child = new ServerChild({
@@ -147,3 +157,11 @@ main().catch(async (error: unknown) => {
   // The server's own start-up failures already say "suitewatch: …".
   fail((error instanceof Error ? error.message : String(error)).replace(/^suitewatch: /, ''));
 });
+
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, host === '' ? '0.0.0.0' : host, () => probe.close(() => done(true)));
+  });
+}

@@ -181,9 +181,9 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
     await page.getByRole('button', { name: 'Register probe' }).click();
     const command = (await page.getByTestId('probe-command').textContent()) ?? '';
     expect(command).toMatch(
-      new RegExp(`^npm run probe -- --server ${server.url} --token (swp\\S+)$`),
+      new RegExp(`^SUITEWATCH_PROBE_TOKEN=(swp\\S+) npm run probe -- --server ${server.url}$`),
     );
-    const firstToken = command.split('--token ')[1]!;
+    const firstToken = command.split(' ')[0]!.split('=')[1]!;
     const row = page.locator(`[data-testid="probe-row"][data-probe="${probe.name}"]`);
     await expect.poll(() => row.getAttribute('data-state')).toBe('new');
     await shot('m1-probe-registered.png');
@@ -193,7 +193,7 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('probe-token').count()).toBe(0);
     await row.getByRole('button', { name: 'New token' }).click();
     const rotated = (await page.getByTestId('probe-command').textContent()) ?? '';
-    probe.token = rotated.split('--token ')[1]!;
+    probe.token = rotated.split(' ')[0]!.split('=')[1]!;
     expect(probe.token).not.toBe(firstToken);
     expect((await heartbeat(firstToken)).status).toBe(401);
     await page.getByRole('button', { name: 'I have copied it' }).click();

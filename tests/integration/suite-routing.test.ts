@@ -3,6 +3,7 @@ import { videohubProbe } from '../../probes/kinds/videohub.ts';
 import { VideohubSimulator } from '../../probes/simulators/videohub.ts';
 import { closeVideohubConnections } from '../../probes/videohub/connection.ts';
 import type { CheckSpec } from '../../probes/types.ts';
+import type { LiveEvent } from '../../server/live-events.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
 import { waitFor } from '../helpers/http-server.ts';
@@ -16,8 +17,10 @@ for (const { store, needs } of stores) {
     let checkId: string;
     let grade: string;
     let dub: string;
+    const events: LiveEvent[] = [];
     beforeAll(async () => {
       t = await createTestApp(store);
+      t.ctx.bus.subscribe((event) => events.push(event));
       router = new VideohubSimulator({ inputs: 12, outputs: 12 });
       const port = await router.start();
       routerId = (
@@ -122,6 +125,39 @@ for (const { store, needs } of stores) {
         message: 'MCR Videohub output 3 (Grade monitor) shows input 7, expected input 3',
       });
       expect((await api('GET', `/api/suites/${dub}`)).json().health).toEqual(dubBefore);
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'suite.health',
+          suiteId: grade,
+          health: expect.objectContaining({ status: 'critical' }),
+        }),
+      );
+
+      // The router stops answering: its last readings stay on show, but the suite's route is
+      // unverified, not ok.
+      const silent = await t.app.inject({
+        method: 'POST',
+        url: '/api/probe/results',
+        headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
+        payload: {
+          results: [
+            {
+              checkId,
+              status: 'critical',
+              message: 'connect ECONNREFUSED 127.0.0.1:9990',
+              readings: [],
+              durationMs: 2,
+              at: new Date(Date.now() + 1000).toISOString(),
+            },
+          ],
+        },
+      });
+      expect(silent.json()).toMatchObject({ accepted: 1 });
+      expect((await api('GET', `/api/suites/${grade}`)).json().health).toMatchObject({
+        status: 'unknown',
+        message:
+          'MCR Videohub output 3 (Grade monitor) unverified: connect ECONNREFUSED 127.0.0.1:9990',
+      });
       router.setRoute(2, 2);
 
       const onRouter = await api('GET', `/api/suites/reference-routing?routerId=${routerId}`);

@@ -88,6 +88,25 @@ describeWith([parts.snmpd, parts.snmpCli], 'SNMP sessions against Debian snmpd',
     );
   });
 
+  it('loses no column when the agent cuts its GetBulk answers short', async () => {
+    // snmpd told to answer at most 4 varbinds a GetBulk, as a small agent does to fit a datagram.
+    const small = await startSnmpd('maxGetbulkResponses 4');
+    try {
+      const columns = [2, 3, 5, 7, 8, 10, 16].map((c) => `${ifTable}.${c}`);
+      const wanted = [...columns, ifHCInOctets, '1.3.6.1.2.1.31.1.1.1.18'];
+      const at = { ...target, port: small.port };
+      const together = await withSession(at, (s) => s.walkColumns(wanted));
+      const apart = await withSession(at, async (s) =>
+        (await Promise.all(wanted.map((c) => s.walk(c)))).flat(),
+      );
+      const oids = (rows: { oid: string }[]) => rows.map((r) => r.oid).sort();
+      expect(together.length).toBeGreaterThan(wanted.length);
+      expect(oids(together)).toEqual(oids(apart));
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('decodes Counter64 as bigint', async () => {
     const rows = await withSession(target, (s) => s.walk(ifHCInOctets));
     expect(rows.length).toBeGreaterThan(0);

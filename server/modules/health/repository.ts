@@ -1,9 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { query, type Db } from '../../db/client.ts';
 import {
   checks,
   devices,
-  readingsLatest,
   statusEvents,
   suiteDevices,
   suiteRoutes,
@@ -78,52 +77,76 @@ export async function membersOfSuites(db: Db, suiteIds: string[]) {
     deviceMembers(db, suiteIds),
     routeMembers(db, suiteIds),
   ]);
-  return [
-    ...devicesOf,
-    ...routesOf.flatMap((r) =>
-      r.status === null
-        ? []
-        : [
-            {
-              route: true,
-              suiteId: r.suiteId,
-              id: r.routerId,
-              name: r.routerName,
-              status: r.status,
-              statusMessage:
-                r.status === 'ok'
-                  ? ''
-                  : `${r.routerName} output ${r.output}${r.label ? ` (${r.label})` : ''} shows input ${r.actual}, expected input ${r.input}`,
-              statusChangedAt: r.at ?? new Date(0),
-            },
-          ],
-    ),
-  ];
+  return [...devicesOf, ...routesOf.map(routeMember)];
+}
+
+interface RouteRow extends Record<string, unknown> {
+  suite_id: string;
+  router_id: string;
+  router_name: string;
+  changed_at: Date | string;
+  output: number;
+  input: number;
+  label: string;
+  check_id: string | null;
+  last_run_at: Date | string | null;
+  last_message: string | null;
+  actual: number | null;
+  read_at: Date | string | null;
+}
+
+/**
+ * A route is judged by comparing the router's last reading with the expected input (not by the
+ * reading's stored status, which predates an edit of the routing). A reading older than the
+ * router check's last run means the router did not answer: the route is unverified, not ok.
+ */
+function routeMember(r: RouteRow) {
+  const where = `${r.router_name} output ${r.output}${r.label ? ` (${r.label})` : ''}`;
+  const base = {
+    route: true,
+    suiteId: r.suite_id,
+    id: r.router_id,
+    name: r.router_name,
+    statusChangedAt: new Date(r.changed_at),
+  };
+  const unknown = (message: string) => ({
+    ...base,
+    status: 'unknown' as const,
+    statusMessage: message,
+  });
+  if (!r.check_id) return unknown(`${where}: no enabled Videohub check on ${r.router_name}`);
+  if (!r.last_run_at) return unknown(`${where}: waiting for the first look at the router`);
+  if (r.actual === null || !r.read_at || new Date(r.read_at) < new Date(r.last_run_at))
+    return unknown(`${where} unverified: ${r.last_message || 'no reading for this output'}`);
+  if (Number(r.actual) !== r.input) {
+    return {
+      ...base,
+      status: 'critical' as const,
+      statusMessage: `${where} shows input ${Number(r.actual)}, expected input ${r.input}`,
+    };
+  }
+  return { ...base, status: 'ok' as const, statusMessage: '' };
 }
 
 function routeMembers(db: Db, suiteIds: string[]) {
-  return db
-    .select({
-      suiteId: suiteRoutes.suiteId,
-      routerId: suiteRoutes.routerId,
-      routerName: devices.name,
-      output: suiteRoutes.output,
-      input: suiteRoutes.input,
-      label: suiteRoutes.label,
-      actual: readingsLatest.value,
-      status: readingsLatest.status,
-      at: readingsLatest.at,
-    })
-    .from(suiteRoutes)
-    .innerJoin(devices, eq(devices.id, suiteRoutes.routerId))
-    .leftJoin(
-      readingsLatest,
-      and(
-        eq(readingsLatest.deviceId, suiteRoutes.routerId),
-        eq(readingsLatest.name, sql`'videohub.route[' || ${suiteRoutes.output} || ']'`),
-      ),
-    )
-    .where(inArray(suiteRoutes.suiteId, suiteIds));
+  // The router's newest-run enabled Videohub check speaks for it, should it have two.
+  return query<RouteRow>(
+    db,
+    sql`
+    select sr.suite_id, sr.router_id, d.name as router_name, d.status_changed_at as changed_at,
+      sr.output, sr.input, sr.label, c.id as check_id, c.last_run_at, c.last_message,
+      rl.value as actual, rl.at as read_at
+    from suite_routes sr
+    join devices d on d.id = sr.router_id
+    left join lateral (
+      select id, last_run_at, last_message from checks
+      where device_id = sr.router_id and kind = 'videohub' and enabled
+      order by last_run_at desc nulls last limit 1
+    ) c on true
+    left join readings_latest rl
+      on rl.check_id = c.id and rl.name = 'videohub.route[' || sr.output || ']'
+    where sr.suite_id = any(${sql.param(suiteIds)}::uuid[])`,
+  );
 }
 
 function deviceMembers(db: Db, suiteIds: string[]) {

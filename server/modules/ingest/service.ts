@@ -2,6 +2,7 @@ import type { CheckResult, CheckSpec } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import { dayStart } from '../../db/partitions.ts';
 import { Invalid } from '../../errors.ts';
+import { suiteIdsOfDevices } from '../health/repository.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import { openConfig } from '../checks/secrets.ts';
 import * as repo from './repository.ts';
@@ -142,7 +143,15 @@ export async function ingestResults(
     ctx.metrics.checkRuns.inc({ kind: r.kind, status: r.status });
     ctx.metrics.checkDuration.observe({ kind: r.kind }, r.durationMs / 1000);
   }
-  await publishStatusChanges(ctx.db, ctx.bus, changes);
+  // A router's route can go wrong while the router's own status and message stay the same (it
+  // was already critical for another output): the suites holding routes on it hear anyway.
+  const routers = [...new Set(kept.filter((r) => r.kind === 'videohub').map((r) => r.deviceId))];
+  await publishStatusChanges(
+    ctx.db,
+    ctx.bus,
+    changes,
+    routers.length > 0 ? await suiteIdsOfDevices(ctx.db, routers) : [],
+  );
   if (kept.length > 0)
     ctx.bus.publish({ type: 'readings', deviceIds: [...new Set(kept.map((r) => r.deviceId))] });
   return {
