@@ -54,7 +54,31 @@ async function openDatabase(config: Config): Promise<Database> {
   }
 }
 
+/**
+ * A stop asked for while the server starts (Ctrl-C during the first migration) waits for the
+ * step under way, so the embedded database is never cut off mid-write. A second one insists.
+ */
+let stopDuringStartup: string | null = null;
+function onStartupSignal(signal: string) {
+  if (stopDuringStartup) process.exit(130);
+  stopDuringStartup = signal;
+  process.stdout.write(`suitewatch: ${signal}: stopping once the current start-up step is done…\n`);
+}
+const startupSignals = {
+  SIGTERM: () => onStartupSignal('SIGTERM'),
+  SIGINT: () => onStartupSignal('SIGINT'),
+};
+
+async function stopIfAsked(database: Database, app?: { close(): Promise<unknown> }) {
+  if (!stopDuringStartup) return;
+  await app?.close().catch(() => {});
+  await database.close().catch(() => {});
+  process.exit(0);
+}
+
 async function main() {
+  process.on('SIGTERM', startupSignals.SIGTERM);
+  process.on('SIGINT', startupSignals.SIGINT);
   let config: Config;
   try {
     config = loadConfig();
@@ -68,6 +92,7 @@ async function main() {
   } catch (error) {
     fail(`cannot use the ${describeStore(config)}: ${reason(error)}`);
   }
+  await stopIfAsked(database);
 
   let ctx: ReturnType<typeof createContext>;
   let generated: string | null;
@@ -107,6 +132,7 @@ async function main() {
         'suitewatch: it is shown only this once; log in and change it, or set SUITEWATCH_ADMIN_PASSWORD before the first start.\n\n',
     );
   }
+  await stopIfAsked(database, app);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`suitewatch: dashboard at http://localhost:${port}\n`);
@@ -184,8 +210,12 @@ async function main() {
     }
     process.exit(0);
   };
+  process.off('SIGTERM', startupSignals.SIGTERM);
+  process.off('SIGINT', startupSignals.SIGINT);
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // A signal that came while the probe and trap receiver were starting.
+  if (stopDuringStartup) await stop(stopDuringStartup);
 }
 
 await main();

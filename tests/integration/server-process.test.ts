@@ -128,6 +128,27 @@ describe('the server process', () => {
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 
+  it('finishes the start-up step under way when stopped while starting, and starts again on the same data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sw-early-stop-'));
+    const port = String(await freePort());
+    const early = spawnServer({ SUITEWATCH_DATA_DIR: dataDir, PORT: port });
+    running.push(early);
+    // Creating and migrating a new embedded database takes seconds: stop it in the middle.
+    await waitFor(() => early.output().includes('applying migrations'), {
+      timeoutMs: 60_000,
+      what: 'the migrations to start',
+    });
+    early.child.kill('SIGTERM');
+    expect(await early.exited).toBe(0);
+    expect(early.output()).toContain('SIGTERM: stopping once the current start-up step is done');
+    expect(early.output()).not.toContain('dashboard at');
+
+    const again = await startServer({ SUITEWATCH_DATA_DIR: dataDir, PORT: port });
+    running.push(again);
+    expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+    expect(await again.stop()).toBe(0);
+  });
+
   it('refuses to start with a new secret key when the database holds secrets sealed with the old one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sw-key-'));
     const env = {
