@@ -117,13 +117,13 @@ export const snmpConfigSchema = Type.Unsafe<SnmpConfig>({
 
 const configured = (config: SnmpConfig) =>
   config.profile && config.profile !== 'auto' ? profiles[config.profile] : undefined;
-const vendors = () => Object.values(profiles).filter((p) => p.detectOid);
+const vendors = () => Object.values(profiles).filter((p) => p.detectOids?.length);
 
 /** What the one identifying GET asks: sysObjectID, sysDescr, and for `auto` each vendor's OID. */
 const identityOids = (config: SnmpConfig) => [
   oids.sysObjectID,
   oids.sysDescr,
-  ...(configured(config) ? [] : vendors().map((p) => p.detectOid!)),
+  ...(configured(config) ? [] : vendors().flatMap((p) => p.detectOids ?? [])),
 ];
 
 /**
@@ -135,11 +135,14 @@ function pick(config: SnmpConfig, identity: Map<string, SnmpValue>): Profile {
   const named = configured(config);
   if (named) return named;
   const answered = (oid: string) => identity.get(oid) !== null && identity.get(oid) !== undefined;
-  const vendor = vendors().find((p) => answered(p.detectOid!));
+  const vendor = vendors().find((p) => p.detectOids?.some(answered));
   if (vendor) return vendor;
   const sysObjectID = String(identity.get(oids.sysObjectID) ?? '');
   const sysDescr = String(identity.get(oids.sysDescr) ?? '');
-  const candidates = [...vendors(), ...Object.values(profiles).filter((p) => !p.detectOid)];
+  const candidates = [
+    ...vendors(),
+    ...Object.values(profiles).filter((p) => !p.detectOids?.length),
+  ];
   return (
     candidates.find((p) => p !== systemProfile && p.matches(sysObjectID, sysDescr)) ?? systemProfile
   );

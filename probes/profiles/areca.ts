@@ -40,7 +40,7 @@ function slotsOf(rows: SnmpVarbind[], root: string): Slot[] {
 export const arecaProfile: Profile = {
   name: 'areca',
   description: 'Areca RAID controller or subsystem: drive slot state, RAID set state',
-  detectOid: vendorOf(families[0]!),
+  detectOids: families.map(vendorOf),
   matches: (sysObjectID) => sysObjectID.startsWith(`${areca}.`),
   thresholds: [],
   judged: [...systemJudged, 'disk.failed', 'raid.status'],

@@ -139,7 +139,7 @@ export const megaraidProfile: Profile = {
   name: 'megaraid',
   description:
     'Server with an LSI/Broadcom MegaRAID controller: drive and virtual drive state, drive errors, plus the workstation readings',
-  detectOid: mibVersion,
+  detectOids: [mibVersion],
   matches: (sysObjectID) => sysObjectID.startsWith(`${lsi}.`),
   thresholds: [
     ...workstationProfile.thresholds,

@@ -31,7 +31,7 @@ export const nexisProfile: Profile = {
   name: 'nexis',
   description:
     'Avid NEXIS / ISIS shared storage: System Director state, capacity, throughput, clients',
-  detectOid: oids.directorState,
+  detectOids: [oids.directorState],
   matches: (sysObjectID) => sysObjectID.startsWith('1.3.6.1.4.1.526.'),
   thresholds: [
     ...volumeThresholds,

@@ -44,7 +44,7 @@ function volumeFinding(name: string, status: string): Finding | null {
 export const qnapProfile: Profile = {
   name: 'qnap',
   description: 'QNAP NAS: disk state, SMART and temperature, RAID groups, volume usage',
-  detectOid: scalars.model,
+  detectOids: [scalars.model],
   matches: (sysObjectID) => sysObjectID === qnap || sysObjectID.startsWith(`${qnap}.`),
   thresholds: [...volumeThresholds, ...nasTemperatures],
   judged: [...systemJudged, 'disk.status', 'disk.smart', 'raid.status'],

@@ -59,7 +59,7 @@ export function raidFinding(name: string, status: number, reading?: string): Fin
 export const synologyProfile: Profile = {
   name: 'synology',
   description: 'Synology NAS: system, power, fans, temperature, disks, RAID and volume usage',
-  detectOid: scalars.model,
+  detectOids: [scalars.model],
   matches: (sysObjectID) => sysObjectID.startsWith(`${synology}.`),
   thresholds: [...volumeThresholds, ...nasTemperatures],
   judged: [

@@ -30,8 +30,11 @@ export interface Threshold {
 export interface Profile {
   name: string;
   description: string;
-  /** For `auto`: an OID only this vendor's agent answers (Synology's model name, say). */
-  detectOid?: string;
+  /**
+   * For `auto`: OIDs only this vendor's agent answers (Synology's model name, say); any one
+   * answering picks the profile. Several where a vendor has a MIB tree per product family.
+   */
+  detectOids?: readonly string[];
   /** For `auto`, when no vendor OID answered: whether this profile fits the agent. */
   matches(sysObjectID: string, sysDescr: string): boolean;
   thresholds: Threshold[];

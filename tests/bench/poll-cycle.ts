@@ -208,7 +208,7 @@ async function viaRawSessions(devices: Device[]) {
   const identity = [
     oids.sysObjectID,
     oids.sysDescr,
-    ...Object.values(profiles).flatMap((p) => (p.detectOid ? [p.detectOid] : [])),
+    ...Object.values(profiles).flatMap((p) => p.detectOids ?? []),
   ];
   const memory = [4.5, 4.6, 4.14, 4.15].map((n) => `1.3.6.1.4.1.2021.${n}.0`);
   const ifColumns = [2, 7, 8, 14, 20].map((c) => `1.3.6.1.2.1.2.2.1.${c}`);

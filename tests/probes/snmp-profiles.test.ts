@@ -37,6 +37,7 @@ describeWith([parts.snmpsim], 'vendor profiles against snmpsim recordings', () =
         'megaraid-optimal',
         'megaraid-degraded',
         'areca-failed',
+        'areca-sas',
       ].map(recording),
     );
   });
@@ -207,6 +208,16 @@ describeWith([parts.snmpsim], 'vendor profiles against snmpsim recordings', () =
     expect(reading(outcome, 'disk.failed[E1/SLOT_06]')).toBe(0);
     expect(reading(outcome, 'disk.failed[E1/SLOT_07]')).toBeUndefined();
     expect(reading(outcome, 'raid.status[Raid_Set___000]')).toBe(1);
+  });
+
+  it('picks areca for a SAS card in a Linux host, by the SAS family tree its agent answers', async () => {
+    const outcome = await poll(sim.port, { version: '2c', community: 'areca-sas' });
+    expect(outcome.facts).toMatchObject({
+      profile: 'areca',
+      profileChosen: 'auto',
+      sysObjectID: '1.3.6.1.4.1.8072.3.2.10',
+    });
+    expect(outcome.message).toContain('enclosure 1 SLOT 03 (WDC WD4003FZEX-00Z4SA0) failed');
   });
 });
 
