@@ -1,6 +1,7 @@
 import { benchIngest } from './ingest.ts';
 import { benchPollCycle } from './poll-cycle.ts';
 import { benchSnmpWalk } from './snmp-walk.ts';
+import { benchTrapLatency } from './trap-latency.ts';
 
 // Benchmarks print a ratio against a baseline measured in the same run; they are not tests.
 console.log('Suitewatch benchmarks (each compares against a baseline in the same run)');
@@ -9,3 +10,4 @@ if (process.env.DATABASE_URL) await benchIngest('postgres');
 else console.log('ingest on postgres: skipped, DATABASE_URL is not set');
 await benchSnmpWalk();
 await benchPollCycle();
+await benchTrapLatency();
