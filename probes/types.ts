@@ -85,6 +85,11 @@ export interface ProbeKind<S extends TSchema = TSchema> {
   configSchema: S;
   /** Dot paths of config fields that are secrets: stored sealed, never returned by the API. */
   secretFields?: readonly string[];
+  /**
+   * Checks the schema cannot express (a threshold on a reading the profile has). Returns what is
+   * wrong, each naming its field under the config, or nothing.
+   */
+  validate?(config: Static<S>): string[];
   /** Run once. Throwing is fine: the runner turns a throw into a critical result. */
   run(config: Static<S>, context: ProbeContext): Promise<ProbeOutcome>;
 }

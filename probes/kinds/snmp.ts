@@ -188,10 +188,43 @@ export function factsOf(
   return facts;
 }
 
+/**
+ * Threshold overrides must name a rule of the profile (or, for `auto`, of any profile) and keep
+ * the warning on the near side of the critical: a typo would otherwise silently change nothing.
+ */
+export function thresholdProblems(config: SnmpConfig): string[] {
+  const named = configured(config);
+  const candidates = named ? [named] : Object.values(profiles);
+  const rules = new Map(candidates.flatMap((p) => p.thresholds.map((t) => [t.prefix, t] as const)));
+  const problems: string[] = [];
+  for (const [prefix, limits] of Object.entries(config.thresholds ?? {})) {
+    const rule = rules.get(prefix);
+    const field = `thresholds.${prefix}`;
+    if (!rule) {
+      problems.push(
+        `${field}: no ${named ? `${named.name} profile` : 'profile'} rule on '${prefix}'; rules: ${[...rules.keys()].sort().join(', ')}`,
+      );
+      continue;
+    }
+    const warning = limits.warning ?? rule.warning;
+    const critical = limits.critical ?? rule.critical;
+    if (!rule.below && warning > critical)
+      problems.push(
+        `${field}: warning ${warning} is above critical ${critical}; higher is worse here`,
+      );
+    if (rule.below && warning < critical)
+      problems.push(
+        `${field}: warning ${warning} is below critical ${critical}; lower is worse here`,
+      );
+  }
+  return problems;
+}
+
 export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
   kind: 'snmp',
   configSchema: snmpConfigSchema,
   secretFields: ['community', 'user.authKey', 'user.privKey'],
+  validate: thresholdProblems,
   async run(config, context): Promise<ProbeOutcome> {
     const target: SnmpTarget = {
       host: context.host,

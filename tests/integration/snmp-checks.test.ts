@@ -179,6 +179,35 @@ for (const { store, needs } of stores) {
       ],
       ['v2c with no community', { version: '2c' }, /^body\.config\.community is required/],
       [
+        'a threshold on a reading the profile has no rule for',
+        {
+          version: '2c',
+          community,
+          profile: 'synology',
+          thresholds: { 'volume.usedpct': { warning: 80 } },
+        },
+        /^body\.config\.thresholds\.volume\.usedpct: no synology profile rule on 'volume\.usedpct'; rules: .*volume\.used_pct/,
+      ],
+      [
+        'an inverted threshold on a higher-is-worse reading',
+        {
+          version: '2c',
+          community,
+          profile: 'auto',
+          thresholds: { 'volume.used_pct': { warning: 97, critical: 90 } },
+        },
+        /^body\.config\.thresholds\.volume\.used_pct: warning 97 is above critical 90; higher is worse here$/,
+      ],
+      [
+        'an inverted threshold on a lower-is-worse reading',
+        {
+          version: '2c',
+          community,
+          thresholds: { 'volume.days_until_full': { warning: 2 } },
+        },
+        /^body\.config\.thresholds\.volume\.days_until_full: warning 2 is below critical 3; lower is worse here$/,
+      ],
+      [
         'a mask with nothing stored',
         { version: '2c', community: '********' },
         /^body\.config\.community: send the secret itself/,
@@ -187,6 +216,19 @@ for (const { store, needs } of stores) {
       const response = await snmpCheck(config);
       expect(response.statusCode).toBe(400);
       expect(response.json().message).toMatch(message);
+    });
+
+    it('accepts a threshold override that names a rule and keeps its order', async () => {
+      const response = await snmpCheck({
+        version: '2c',
+        community,
+        profile: 'synology',
+        thresholds: { 'volume.used_pct': { warning: 80, critical: 90 } },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().config.thresholds).toEqual({
+        'volume.used_pct': { warning: 80, critical: 90 },
+      });
     });
 
     it('answers 400 for a negative interval', async () => {

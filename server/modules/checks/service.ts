@@ -35,6 +35,8 @@ function prepareConfig(
   const probe = kindOf(kind);
   // The config is validated as sent (a kept secret is the mask, which is a string), then sealed.
   assertValid(probe.configSchema, incoming, 'body.config');
+  const problems = probe.validate?.(incoming) ?? [];
+  if (problems.length > 0) throw new Invalid(problems.map((p) => `body.config.${p}`).join('; '));
   return sealConfig(ctx.secrets, probe.secretFields ?? [], incoming, existing);
 }
 
