@@ -160,15 +160,17 @@ describeWith([parts.postgres], 'a remote probe across a server outage', () => {
     expect(summary!.delivered).toBe(produced);
 
     // And independently of the probe's own account: no check has a gap in its history across
-    // the outage. Runs are every 5 s, at a fixed rate.
+    // the outage. Runs are every 5 s at a fixed rate: a lost result leaves a gap of about 10 s, a
+    // result stored twice one of about none. The bounds leave room for a run held up by a busy
+    // machine (a late run shortens the gap after it).
     const rows = await sql<{ check_id: string; at: Date }[]>`
       select check_id, at from check_results
       where check_id = any(${checkIds}::uuid[]) order by check_id, at`;
     for (const id of checkIds) {
       const times = rows.filter((r) => r.check_id === id).map((r) => r.at.getTime());
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
-      expect(Math.max(...gaps)).toBeLessThan(intervalS * 1000 * 1.5);
-      expect(Math.min(...gaps)).toBeGreaterThan(intervalS * 1000 * 0.5);
+      expect(Math.max(...gaps)).toBeLessThan(intervalS * 1000 * 1.8);
+      expect(Math.min(...gaps)).toBeGreaterThan(1000);
     }
 
     // A probe that has stopped heartbeating is shown down (three missed 1 s heartbeats).
