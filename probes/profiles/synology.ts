@@ -4,6 +4,7 @@ import { collectSystem, systemJudged } from './system.ts';
 import { instanceName, type Collected, type Finding, type Profile } from './types.ts';
 import { byIndex, num } from './interfaces.ts';
 import { volumeReadings, volumeThresholds, type Volume } from './volumes.ts';
+import { diskHealth, diskStatus, raidStatus } from './synology-codes.ts';
 
 const synology = '1.3.6.1.4.1.6574';
 const scalars = {
@@ -16,36 +17,6 @@ const scalars = {
 };
 const diskTable = `${synology}.2.1.1`;
 const raidTable = `${synology}.3.1.1`;
-
-const diskStatus: Record<number, string> = {
-  1: 'normal',
-  2: 'initialized',
-  3: 'not initialized',
-  4: 'system partition failed',
-  5: 'crashed',
-};
-const diskHealth: Record<number, string> = {
-  1: 'normal',
-  2: 'warning',
-  3: 'critical',
-  4: 'failing',
-};
-const raidStatus: Record<number, string> = {
-  1: 'normal',
-  2: 'repairing',
-  3: 'migrating',
-  4: 'expanding',
-  5: 'deleting',
-  6: 'creating',
-  7: 'syncing',
-  8: 'parity checking',
-  9: 'assembling',
-  10: 'canceling',
-  11: 'degraded',
-  12: 'crashed',
-  13: 'data scrubbing',
-  21: 'unknown',
-};
 
 /** A RAID that is degraded, crashed or rebuilding puts a client session at risk: critical. */
 export function raidFinding(name: string, status: number, reading?: string): Finding | null {

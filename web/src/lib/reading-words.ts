@@ -1,7 +1,6 @@
 // Some readings are codes. These are the words for the codes whose meaning does not depend on the
-// vendor (IF-MIB), or whose vendor the check's facts name (the SNMP profile that read them). The
-// probes keep their own copies of these tables for their messages; the dashboard cannot import
-// probe code (it pulls in the SNMP stack).
+// vendor (IF-MIB), or whose vendor the check's facts name (the SNMP profile that read them).
+import { diskHealth, diskStatus, raidStatus } from '../../../probes/profiles/synology-codes.ts';
 
 const ifOperStatus: Record<number, string> = {
   1: 'up',
@@ -21,30 +20,9 @@ const byProfile: Record<string, Record<string, Record<number, string>>> = {
     'power.status': okFailed,
     'fan.system_status': okFailed,
     'fan.cpu_status': okFailed,
-    'disk.status': {
-      1: 'normal',
-      2: 'initialized',
-      3: 'not initialized',
-      4: 'system partition failed',
-      5: 'crashed',
-    },
-    'disk.health': { 1: 'normal', 2: 'warning', 3: 'critical', 4: 'failing' },
-    'raid.status': {
-      1: 'normal',
-      2: 'repairing',
-      3: 'migrating',
-      4: 'expanding',
-      5: 'deleting',
-      6: 'creating',
-      7: 'syncing',
-      8: 'parity checking',
-      9: 'assembling',
-      10: 'canceling',
-      11: 'degraded',
-      12: 'crashed',
-      13: 'data scrubbing',
-      21: 'unknown',
-    },
+    'disk.status': diskStatus,
+    'disk.health': diskHealth,
+    'raid.status': raidStatus,
   },
 };
 
