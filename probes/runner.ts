@@ -3,10 +3,12 @@ import {
   maxFactLength,
   maxFacts,
   maxMessageLength,
+  maxNoteLength,
   type CheckResult,
   type CheckSpec,
   type ProbeKind,
   type ProbeTransport,
+  type Reading,
   type Status,
 } from './types.ts';
 
@@ -244,7 +246,8 @@ export class Runner {
         }),
         timedOut,
       ]);
-      ({ status, message, readings } = outcome);
+      ({ status, message } = outcome);
+      readings = outcome.readings.map(withStorableNote);
       facts = outcome.facts && trimFacts(outcome.facts);
     } catch (error) {
       if (this.stopped && controller.signal.aborted) return;
@@ -368,6 +371,15 @@ export function trimFacts(facts: Record<string, string>): Record<string, string>
       storable(String(value)).slice(0, maxFactLength),
     ]),
   );
+}
+
+function withStorableNote(reading: Reading): Reading {
+  if (reading.note === undefined) return reading;
+  const note = storable(reading.note);
+  return {
+    ...reading,
+    note: note.length > maxNoteLength ? `${note.slice(0, maxNoteLength - 1)}…` : note,
+  };
 }
 
 /**

@@ -36,7 +36,12 @@ export interface Reading {
   unit: string;
   /** Set when a rule judged this reading; the dashboard colours it. Absent means not judged. */
   status?: Status;
+  /** What the rule found, on a judged reading that is not ok: the message its fault carries. */
+  note?: string;
 }
+
+/** The longest reading note the server stores. */
+export const maxNoteLength = 500;
 
 /** One thing a check found wrong. */
 export interface Finding {

@@ -25,6 +25,9 @@ import { newSecret } from './modules/auth/secrets.ts';
 import { probeRoutes } from './modules/probes/routes.ts';
 import { checkRoutes } from './modules/checks/routes.ts';
 import { deviceRoutes } from './modules/devices/routes.ts';
+import { faultRoutes } from './modules/faults/routes.ts';
+import { maintenanceWindowRoutes } from './modules/maintenance/routes.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
 import { ingestRoutes } from './modules/ingest/routes.ts';
 import { roomRoutes } from './modules/rooms/routes.ts';
 import { siteRoutes } from './modules/sites/routes.ts';
@@ -139,6 +142,9 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(ingestRoutes, { prefix: '/api/probe', ctx });
   await app.register(auditRoutes, { prefix: '/api/audit', ctx });
   await app.register(trapRoutes, { prefix: '/api/traps', ctx });
+  await app.register(faultRoutes, { prefix: '/api/faults', ctx });
+  await app.register(maintenanceWindowRoutes, { prefix: '/api/maintenance-windows', ctx });
+  await app.register(notificationRoutes, { prefix: '/api', ctx });
   await app.register(websocketRoutes, { ctx });
 
   const index = join(ctx.config.webDir, 'index.html');

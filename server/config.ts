@@ -17,6 +17,34 @@ export interface Config {
   trapPort: number;
   secretKey: string | undefined;
   trapCommunities: string[];
+  faults: FaultPolicy;
+  notify: NotifyPolicy;
+  /** Where the dashboard is reached, for links in notifications; '' leaves links out. */
+  publicUrl: string;
+}
+
+export interface FaultPolicy {
+  /** A fault improves or clears only after the better state held this many check intervals. */
+  holdDownIntervals: number;
+  /** A trap's fault (linkDown) clears this long after its good trap (linkUp). */
+  trapHoldDownS: number;
+  /** This many raw changes between bad and good inside the window mark a condition flapping. */
+  flapChanges: number;
+  flapWindowS: number;
+  /** A check silent for this many intervals raises "no data". */
+  noDataIntervals: number;
+  /** How often the engine's clock runs: hold-down of traps, no data, windows, shelving. */
+  tickMs: number;
+}
+
+export interface NotifyPolicy {
+  /** A new root fault waits this long so its consequences can join the one message. */
+  groupWaitS: number;
+  /** A fault still open is announced again after this long; 0 never. */
+  repeatMinutes: number;
+  /** Failed deliveries are retried with backoff up to this many attempts. */
+  maxAttempts: number;
+  pollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,5 +114,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean),
+    faults: {
+      holdDownIntervals: int(env, 'SUITEWATCH_HOLD_DOWN_INTERVALS', 2, 0, 100),
+      trapHoldDownS: int(env, 'SUITEWATCH_TRAP_HOLD_DOWN_S', 60, 0, 86_400),
+      flapChanges: int(env, 'SUITEWATCH_FLAP_CHANGES', 6, 2, 1000),
+      flapWindowS: int(env, 'SUITEWATCH_FLAP_WINDOW_S', 900, 10, 86_400),
+      noDataIntervals: int(env, 'SUITEWATCH_NO_DATA_INTERVALS', 3, 2, 1000),
+      tickMs: int(env, 'SUITEWATCH_FAULT_TICK_MS', 2000, 50, 60_000),
+    },
+    notify: {
+      groupWaitS: int(env, 'SUITEWATCH_NOTIFY_GROUP_WAIT_S', 30, 0, 3600),
+      repeatMinutes: int(env, 'SUITEWATCH_NOTIFY_REPEAT_MIN', 240, 0, 10_080),
+      maxAttempts: int(env, 'SUITEWATCH_NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
+      pollMs: int(env, 'SUITEWATCH_NOTIFY_POLL_MS', 1000, 50, 60_000),
+    },
+    publicUrl: (env.SUITEWATCH_PUBLIC_URL?.trim() ?? '').replace(/\/+$/, ''),
   };
 }

@@ -1,5 +1,48 @@
 import type { Status } from '../probes/types.ts';
-import type { ProbeState } from './domain.ts';
+import type { DeviceKind, FaultState, ProbeState, Severity } from './domain.ts';
+
+/**
+ * Where a fault stands on the alarm console: current (open, not acknowledged), acknowledged,
+ * latched (cleared while nobody acknowledged it: stays until dismissed) or closed.
+ */
+export type ConsoleState = 'current' | 'acknowledged' | 'latched' | 'closed';
+
+/** A fault as the API and the dashboard see it. */
+export interface FaultView {
+  id: string;
+  deviceId: string;
+  deviceName: string;
+  deviceKind: DeviceKind;
+  checkId: string | null;
+  condition: string;
+  source: 'check' | 'trap' | 'silence';
+  severity: Severity;
+  peakSeverity: Severity;
+  state: FaultState;
+  console: ConsoleState;
+  message: string;
+  openedAt: string;
+  restoredAt: string | null;
+  clearedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackComment: string | null;
+  owner: string | null;
+  shelvedUntil: string | null;
+  shelveReason: string | null;
+  shelvedBy: string | null;
+  dismissedAt: string | null;
+  /** The root fault this one is a consequence of. */
+  suppressedBy: string | null;
+  /** How many open faults are folded under this one. */
+  consequences: number;
+  flapping: boolean;
+  inMaintenance: boolean;
+  notifiedAt: string | null;
+  suiteIds: string[];
+  roomIds: string[];
+  siteIds: string[];
+}
 
 export interface Health {
   status: Status;
@@ -34,8 +77,18 @@ export type LiveEvent =
       state: ProbeState;
       at: string;
     }
+  | { type: 'fault'; fault: FaultView }
   | {
       type: 'changed';
-      entity: 'site' | 'room' | 'suite' | 'device' | 'check' | 'user' | 'probe';
+      entity:
+        | 'site'
+        | 'room'
+        | 'suite'
+        | 'device'
+        | 'check'
+        | 'user'
+        | 'probe'
+        | 'maintenance-window'
+        | 'notification-channel';
       id: string;
     };

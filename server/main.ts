@@ -9,6 +9,8 @@ import { ensureAdmin } from './modules/users/service.ts';
 import { startEmbeddedProbe, type EmbeddedProbe } from './probe-host.ts';
 import { ensureBuiltin } from './modules/probes/repository.ts';
 import { builtinProbeName, sweepProbes } from './modules/probes/service.ts';
+import { startFaultEngine } from './modules/faults/service.ts';
+import { startDispatcher } from './modules/notifications/dispatcher.ts';
 import { startTrapReceiver } from './trap-host.ts';
 import type { TrapReceiver } from '../probes/traps.ts';
 
@@ -154,6 +156,13 @@ async function main() {
   );
   sweep.unref();
 
+  // Notifications leave from the outbox; the engine's clock fills it and wakes the dispatcher.
+  const dispatcher = startDispatcher(ctx, { log: app.log });
+  const engine = startFaultEngine(ctx, {
+    onNotified: () => dispatcher.kick(),
+    onError: (error) => app.log.error({ err: error }, 'fault engine tick failed; will retry'),
+  });
+
   let traps: TrapReceiver | null = null;
   if (config.trapPort > 0) {
     try {
@@ -203,6 +212,8 @@ async function main() {
     try {
       await traps?.close();
       await runner?.stop();
+      await engine.stop();
+      await dispatcher.stop();
       await app.close();
       await database.close();
     } catch (error) {

@@ -48,6 +48,12 @@ export function createMetrics() {
     help: 'Dashboards connected over the websocket.',
     registers: [registry],
   });
+  const notifications = new Counter({
+    name: 'suitewatch_notifications_total',
+    help: 'Notification deliveries by channel type and outcome (sent, retrying, failed).',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'suitewatch_http_request_duration_seconds',
     help: 'HTTP request latency by method, route pattern and status code.',
@@ -65,6 +71,7 @@ export function createMetrics() {
     trapsRejected,
     websocketClients,
     httpDuration,
+    notifications,
   };
 }
 

@@ -23,7 +23,6 @@ import {
   type ProbeKind,
   type ProbeOutcome,
   type Reading,
-  type Status,
 } from '../types.ts';
 
 /**
@@ -157,15 +156,19 @@ export function judgeReadings(
   findings: Finding[],
   profile: Profile,
 ): Reading[] {
-  const worst = new Map<string, Status>();
-  for (const f of findings)
-    if (f.reading) worst.set(f.reading, worse(worst.get(f.reading) ?? 'ok', f.status));
+  const worst = new Map<string, Finding>();
+  for (const f of findings) {
+    if (!f.reading) continue;
+    const seen = worst.get(f.reading);
+    if (!seen || worse(seen.status, f.status) !== seen.status) worst.set(f.reading, f);
+  }
   const prefixes = [...profile.thresholds.map((t) => t.prefix), ...(profile.judged ?? [])];
   return readings.map((reading) => {
-    const status =
-      worst.get(reading.name) ??
-      (prefixes.some((p) => covers(p, reading.name)) ? ('ok' as const) : undefined);
-    return status ? { ...reading, status } : reading;
+    const finding = worst.get(reading.name);
+    if (finding) return { ...reading, status: finding.status, note: finding.message };
+    return prefixes.some((p) => covers(p, reading.name))
+      ? { ...reading, status: 'ok' as const }
+      : reading;
   });
 }
 

@@ -93,13 +93,16 @@ export const videohubProbe: ProbeKind<typeof videohubConfigSchema> = {
     });
     const expect = config.expectRoutes ?? {};
     const findings = routingFindings(state, expect, config.routeSuites);
-    const wrong = new Set(findings.map((f) => f.reading));
+    const wrong = new Map(findings.map((f) => [f.reading, f.message]));
     for (const [output, input] of state.routing) {
       const name = instanceName('videohub.route', String(output + 1));
       const reading: Reading = { name, value: input + 1, unit: '' };
       // Outputs with a reference are judged; the rest are only reported.
-      if (wrong.has(name)) reading.status = 'critical';
-      else if (expect[String(output + 1)] !== undefined) reading.status = 'ok';
+      const note = wrong.get(name);
+      if (note !== undefined) {
+        reading.status = 'critical';
+        reading.note = note;
+      } else if (expect[String(output + 1)] !== undefined) reading.status = 'ok';
       readings.push(reading);
     }
     if (state.devicePresent === 'false')

@@ -101,7 +101,11 @@ async function baseline(database: Database, deviceIds: string[], checkIds: strin
   return performance.now() - started;
 }
 
-export async function benchIngest(store: 'pglite' | 'postgres'): Promise<void> {
+/** Prints ours against the baseline, and returns our readings per second. */
+export async function benchIngest(
+  store: 'pglite' | 'postgres',
+  options: { quiet?: boolean } = {},
+): Promise<number> {
   let database: Database;
   let cleanup = async () => {};
   if (store === 'pglite') {
@@ -130,11 +134,13 @@ export async function benchIngest(store: 'pglite' | 'postgres'): Promise<void> {
     const oursMs = await ours(database, checkIds);
     const baseMs = await baseline(database, deviceIds, checkIds);
     const rate = (ms: number) => Math.round(readings / (ms / 1000));
+    if (options.quiet) return rate(oursMs);
     console.log(
       `ingest on ${store}: ours ${rate(oursMs)} readings/s (results, readings, latest values and status), ` +
         `baseline drizzle insert().values() ${rate(baseMs)} readings/s (readings and latest values only); ` +
         `ratio ${(baseMs / oursMs).toFixed(2)}x`,
     );
+    return rate(oursMs);
   } finally {
     await database.close();
     await cleanup();

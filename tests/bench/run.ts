@@ -1,3 +1,4 @@
+import { benchFaultEngine } from './fault-engine.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPollCycle } from './poll-cycle.ts';
 import { benchSnmpWalk } from './snmp-walk.ts';
@@ -8,6 +9,7 @@ console.log('Suitewatch benchmarks (each compares against a baseline in the same
 await benchIngest('pglite');
 if (process.env.DATABASE_URL) await benchIngest('postgres');
 else console.log('ingest on postgres: skipped, DATABASE_URL is not set');
+await benchFaultEngine();
 await benchSnmpWalk();
 await benchPollCycle();
 await benchTrapLatency();

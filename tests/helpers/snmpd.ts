@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withSession } from '../../probes/snmp/session.ts';
@@ -72,5 +72,46 @@ export async function startSnmpd(extraConfig = ''): Promise<Snmpd> {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+export interface RaidAgent {
+  agent: Snmpd;
+  /** Sets the Synology raidStatus the agent answers: 1 normal, 11 degraded, 2 repairing. */
+  setRaid(code: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * snmpd answering Synology's RAID table through a pass script that reads a file: the state
+ * changes with no agent restart, as a real array's would.
+ */
+export async function startRaidAgent(): Promise<RaidAgent> {
+  const probe = await startSnmpd();
+  await probe.stop();
+  const stateFile = join(probe.dir, 'raid-state');
+  const script = join(probe.dir, 'raid.py');
+  writeFileSync(stateFile, '1');
+  writeFileSync(
+    script,
+    [
+      'import sys',
+      `state = open(${JSON.stringify(stateFile)}).read().strip()`,
+      "base = '.1.3.6.1.4.1.6574.3.1.1'",
+      "rows = [(base + '.1.0', 'integer', '0'), (base + '.2.0', 'string', 'Volume 1'), (base + '.3.0', 'integer', state),",
+      "        (base + '.4.0', 'counter64', '4000000000000'), (base + '.5.0', 'counter64', '8000000000000')]",
+      "key = lambda oid: [int(x) for x in oid.strip('.').split('.')]",
+      'mode, oid = sys.argv[1], sys.argv[2]',
+      "match = [r for r in rows if r[0] == oid] if mode == '-g' else [r for r in rows if key(r[0]) > key(oid)][:1]",
+      'if match: print("\\n".join(match[0]))',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(script, 0o755);
+  const agent = await startSnmpd(`pass .1.3.6.1.4.1.6574.3 /usr/bin/python3 ${script}`);
+  return {
+    agent,
+    setRaid: (code) => writeFileSync(stateFile, String(code)),
+    stop: () => agent.stop(),
   };
 }

@@ -1,5 +1,3 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   factsOf,
@@ -8,7 +6,7 @@ import {
   snmpProbe,
   type SnmpConfig,
 } from '../../probes/kinds/snmp.ts';
-import { startSnmpd, type Snmpd } from '../helpers/snmpd.ts';
+import { startRaidAgent, type RaidAgent, type Snmpd } from '../helpers/snmpd.ts';
 import { recording, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 
@@ -258,46 +256,24 @@ describe('reading status and facts', () => {
 });
 
 describeWith([parts.snmpd], 'RAID state changing under Debian snmpd', () => {
+  let raid: RaidAgent;
   let agent: Snmpd;
-  let stateFile: string;
   beforeAll(async () => {
-    // A pass script answers the Synology RAID table from a file the test rewrites: the value
-    // changes with no agent restart, as a real array's would.
-    agent = await startSnmpd();
-    await agent.stop();
-    stateFile = join(agent.dir, 'raid-state');
-    const script = join(agent.dir, 'raid.py');
-    writeFileSync(stateFile, '1');
-    writeFileSync(
-      script,
-      [
-        'import sys',
-        `state = open(${JSON.stringify(stateFile)}).read().strip()`,
-        "base = '.1.3.6.1.4.1.6574.3.1.1'",
-        "rows = [(base + '.1.0', 'integer', '0'), (base + '.2.0', 'string', 'Volume 1'), (base + '.3.0', 'integer', state),",
-        "        (base + '.4.0', 'counter64', '4000000000000'), (base + '.5.0', 'counter64', '8000000000000')]",
-        "key = lambda oid: [int(x) for x in oid.strip('.').split('.')]",
-        'mode, oid = sys.argv[1], sys.argv[2]',
-        "match = [r for r in rows if r[0] == oid] if mode == '-g' else [r for r in rows if key(r[0]) > key(oid)][:1]",
-        'if match: print("\\n".join(match[0]))',
-        '',
-      ].join('\n'),
-    );
-    chmodSync(script, 0o755);
-    agent = await startSnmpd(`pass .1.3.6.1.4.1.6574.3 /usr/bin/python3 ${script}`);
+    raid = await startRaidAgent();
+    agent = raid.agent;
   });
   afterAll(async () => agent?.stop());
 
   it('sees the RAID go degraded, then rebuilding, then normal on the next polls', async () => {
     const config = { version: '2c', community: 'public', profile: 'synology' } as const;
     expect((await poll(agent.port, config)).message).not.toMatch(/RAID/);
-    writeFileSync(stateFile, '11');
+    raid.setRaid(11);
     const degraded = await poll(agent.port, config);
     expect(degraded).toMatchObject({ status: 'critical' });
     expect(degraded.message).toContain('RAID Volume 1 is degraded');
-    writeFileSync(stateFile, '2');
+    raid.setRaid(2);
     expect((await poll(agent.port, config)).message).toContain('RAID Volume 1 is repairing');
-    writeFileSync(stateFile, '1');
+    raid.setRaid(1);
     const healed = await poll(agent.port, config);
     expect(healed.message).not.toMatch(/RAID/);
     expect(reading(healed, 'volume.used_pct[Volume_1]')).toBe(50);

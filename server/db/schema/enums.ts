@@ -1,5 +1,5 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
-import { deviceKinds, roles, statuses, tokenScopes } from '../../domain.ts';
+import { deviceKinds, roles, severities, statuses, tokenScopes } from '../../domain.ts';
 
 export * from '../../domain.ts';
 
@@ -7,3 +7,4 @@ export const deviceKindEnum = pgEnum('device_kind', deviceKinds);
 export const statusEnum = pgEnum('status', statuses);
 export const roleEnum = pgEnum('role', roles);
 export const tokenScopeEnum = pgEnum('token_scope', tokenScopes);
+export const severityEnum = pgEnum('severity', severities);

@@ -13,6 +13,7 @@ import {
   Uuid,
 } from '../../schemas.ts';
 import { editors } from '../roles.ts';
+import { dependenciesOf, setDependencies } from '../faults/service.ts';
 import * as service from './service.ts';
 
 const Device = Type.Object({
@@ -182,5 +183,49 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
       await service.deleteDevice(ctx.db, ctx.bus, actor(request), request.params.id);
       return { ok: true };
     },
+  );
+  const Dependencies = Type.Object({
+    dependsOn: Type.Array(Uuid, {
+      maxItems: 50,
+      description:
+        "Devices this one depends on besides its parent (its switch, storage, router): their faults fold this one's under them",
+    }),
+  });
+  app.get(
+    '/:id/dependencies',
+    {
+      schema: {
+        tags: ['devices'],
+        params: IdParams,
+        response: { 200: Dependencies, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await service.getDevice(ctx.db, request.params.id);
+      return { dependsOn: await dependenciesOf(ctx.db, request.params.id) };
+    },
+  );
+  app.put(
+    '/:id/dependencies',
+    {
+      config: { roles: editors },
+      schema: {
+        tags: ['devices'],
+        params: IdParams,
+        body: Type.Object(
+          { dependsOn: Dependencies.properties.dependsOn },
+          { additionalProperties: false },
+        ),
+        response: { 200: Dependencies, ...errorResponses },
+      },
+    },
+    async (request) => ({
+      dependsOn: await setDependencies(
+        ctx,
+        request.params.id,
+        request.body.dependsOn,
+        actor(request),
+      ),
+    }),
   );
 };

@@ -42,6 +42,7 @@ export function checksByIds(db: Db, ids: string[]) {
       id: checks.id,
       deviceId: checks.deviceId,
       kind: checks.kind,
+      intervalS: checks.intervalS,
       probeId: checks.probeId,
     })
     .from(checks)

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../plugins/auth.ts';
 import { heartbeat } from '../probes/service.ts';
 import { Type } from 'typebox';
-import { maxFactLength, maxFacts, maxMessageLength } from '../../../probes/types.ts';
+import { maxFactLength, maxFacts, maxMessageLength, maxNoteLength } from '../../../probes/types.ts';
 import type { Context } from '../../context.ts';
 import { statuses } from '../../db/schema/index.ts';
 import { errorResponses, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
@@ -32,6 +32,7 @@ const Result = Type.Object(
           value: Type.Number(),
           unit: Type.String({ maxLength: 20 }),
           status: Type.Optional(StringEnum(statuses)),
+          note: Type.Optional(Type.String({ maxLength: maxNoteLength })),
         },
         { additionalProperties: false },
       ),

@@ -5,6 +5,8 @@ import { Invalid } from '../../errors.ts';
 import { suiteIdsOfDevices } from '../health/repository.ts';
 import { publishStatusChanges, recomputeDevices } from '../health/service.ts';
 import { openConfig } from '../checks/secrets.ts';
+import { evaluateResults } from '../faults/evaluate.ts';
+import { publishFaults } from '../faults/service.ts';
 import * as repo from './repository.ts';
 
 const dayMs = 86_400_000;
@@ -71,7 +73,7 @@ export interface IngestSummary {
 }
 
 type Timed = CheckResult & { atMs: number };
-type Placed = Timed & { deviceId: string; kind: string };
+type Placed = Timed & { deviceId: string; kind: string; intervalS: number };
 
 /** Each result's time, clamped to now when ahead of it; a time JavaScript cannot hold is refused. */
 function timed(results: CheckResult[], now: number): Timed[] {
@@ -110,7 +112,7 @@ export async function ingestResults(
   if (tooOld > 0) ctx.metrics.ingestDropped.inc({ reason: 'too_old' }, tooOld);
   await ctx.partitions.ensureDays(new Set(recent.map((r) => dayStart(new Date(r.atMs)).getTime())));
 
-  const { kept, duplicates, changes } = await ctx.db.transaction(async (tx) => {
+  const { kept, duplicates, changes, faults } = await ctx.db.transaction(async (tx) => {
     const known = new Map(
       (await repo.checksByIds(tx, [...new Set(recent.map((r) => r.checkId))])).map((c) => [
         c.id,
@@ -120,11 +122,15 @@ export async function ingestResults(
     const kept: Placed[] = recent.flatMap((r) => {
       const check = known.get(r.checkId);
       if (!check || check.probeId !== probeId) return [];
-      return [{ ...r, deviceId: check.deviceId, kind: check.kind }];
+      return [{ ...r, deviceId: check.deviceId, kind: check.kind, intervalS: check.intervalS }];
     });
-    if (kept.length === 0) return { kept, duplicates: 0, changes: [] };
+    if (kept.length === 0) return { kept, duplicates: 0, changes: [], faults: [] };
     const stored = await store(tx, kept);
-    if (stored.length === 0) return { kept: stored, duplicates: kept.length, changes: [] };
+    if (stored.length === 0) {
+      return { kept: stored, duplicates: kept.length, changes: [], faults: [] };
+    }
+    // The engine sees each result once: a replayed duplicate was evaluated when it was stored.
+    const faults = await evaluateResults(tx, ctx.config.faults, stored, new Date(now));
     return {
       kept: stored,
       duplicates: kept.length - stored.length,
@@ -133,6 +139,7 @@ export async function ingestResults(
         [...new Set(stored.map((r) => r.deviceId))],
         new Date(now),
       ),
+      faults,
     };
   });
   if (duplicates > 0) ctx.metrics.ingestDropped.inc({ reason: 'duplicate' }, duplicates);
@@ -154,6 +161,7 @@ export async function ingestResults(
   );
   if (kept.length > 0)
     ctx.bus.publish({ type: 'readings', deviceIds: [...new Set(kept.map((r) => r.deviceId))] });
+  await publishFaults(ctx, faults);
   return {
     accepted: kept.length,
     duplicates,

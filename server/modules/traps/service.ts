@@ -1,20 +1,48 @@
 import type { Trap } from '../../../probes/traps.ts';
 import type { Context } from '../../context.ts';
 import { serialize } from '../serialize.ts';
+import { evaluateTrap } from '../faults/evaluate.ts';
+import { publishFaults } from '../faults/service.ts';
 import * as repo from './repository.ts';
+
+function linkMessage(trap: Trap): string {
+  const port = trap.ifIndex === null ? 'a port' : `port ${trap.ifIndex}`;
+  return trap.kind === 'linkDown'
+    ? `linkDown trap: ${port} went down`
+    : `linkUp trap: ${port} came up`;
+}
 
 /** Stores a trap against the device it came from, then tells the dashboards. */
 export async function recordTrap(ctx: Context, trap: Trap) {
   const deviceId = await repo.deviceIdByHost(ctx.db, trap.source);
-  const row = await repo.insertTrap(ctx.db, {
-    receivedAt: new Date(trap.receivedAt),
-    source: trap.source,
-    deviceId,
-    version: trap.version,
-    trapOid: trap.trapOid,
-    kind: trap.kind,
-    ifIndex: trap.ifIndex,
-    varbinds: trap.varbinds,
+  const receivedAt = new Date(trap.receivedAt);
+  // The trap and the fault it opens or settles are one write: the console never shows one alone.
+  const { row, faults } = await ctx.db.transaction(async (tx) => {
+    const row = await repo.insertTrap(tx, {
+      receivedAt,
+      source: trap.source,
+      deviceId,
+      version: trap.version,
+      trapOid: trap.trapOid,
+      kind: trap.kind,
+      ifIndex: trap.ifIndex,
+      varbinds: trap.varbinds,
+    });
+    const faults = deviceId
+      ? await evaluateTrap(
+          tx,
+          ctx.config.faults,
+          {
+            deviceId,
+            kind: trap.kind,
+            ifIndex: trap.ifIndex,
+            receivedAtMs: receivedAt.getTime(),
+            message: linkMessage(trap),
+          },
+          new Date(),
+        )
+      : [];
+    return { row, faults };
   });
   ctx.metrics.trapsReceived.inc({ kind: trap.kind });
   ctx.bus.publish({
@@ -27,6 +55,7 @@ export async function recordTrap(ctx: Context, trap: Trap) {
     ifIndex: trap.ifIndex,
     at: trap.receivedAt,
   });
+  await publishFaults(ctx, faults);
   return serialize(row);
 }
 

@@ -1,0 +1,377 @@
+import type { FaultPolicy } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { activeWindows } from '../maintenance/service.ts';
+import { columnsOf, entryOf, keyOf, newEntry, type Entry } from './book.ts';
+import { confirm, open, step, type FlapPolicy, type Observation } from './engine.ts';
+import { noData, observationsOf, type ResultForFaults } from './observe.ts';
+import * as repo from './repository.ts';
+import { resolveSuppression } from './suppression.ts';
+
+type Windows = Awaited<ReturnType<typeof activeWindows>>;
+
+const flapPolicyOf = (policy: FaultPolicy): FlapPolicy => ({
+  changes: policy.flapChanges,
+  windowS: policy.flapWindowS,
+});
+
+/** The faults one evaluation holds: open ones by device and condition, and every one it touched. */
+export class Book {
+  readonly open = new Map<string, Entry>();
+  readonly touched: Entry[] = [];
+  /** Conditions each check has open, for the good observations a result implies. */
+  readonly byCheck = new Map<string, Set<string>>();
+
+  add(entry: Entry): void {
+    if (entry.record.state === 'open') {
+      this.open.set(keyOf(entry.record.deviceId, entry.record.condition), entry);
+      if (entry.record.checkId) this.conditionsOf(entry.record.checkId).add(entry.record.condition);
+    }
+    this.touched.push(entry);
+  }
+
+  conditionsOf(checkId: string): Set<string> {
+    let set = this.byCheck.get(checkId);
+    if (!set) this.byCheck.set(checkId, (set = new Set()));
+    return set;
+  }
+
+  closed(entry: Entry): void {
+    this.open.delete(keyOf(entry.record.deviceId, entry.record.condition));
+    if (entry.record.checkId)
+      this.byCheck.get(entry.record.checkId)?.delete(entry.record.condition);
+  }
+}
+
+/**
+ * Runs the engine over stored results inside the ingest transaction, writes what changed, and
+ * returns the ids of the faults that changed so the caller can publish them after commit.
+ */
+export async function evaluateResults(
+  tx: Db,
+  policy: FaultPolicy,
+  results: ResultForFaults[],
+  now: Date,
+): Promise<string[]> {
+  if (results.length === 0) return [];
+  const deviceIds = [...new Set(results.map((r) => r.deviceId))];
+  const book = new Book();
+  for (const row of await repo.openFaults(tx, deviceIds)) book.add(entryOf(row));
+  // The common case, everything fine and nothing open, costs one indexed query.
+  const anyBad = results.some(
+    (r) =>
+      r.status === 'warning' ||
+      r.status === 'critical' ||
+      r.readings.some((x) => x.status === 'warning' || x.status === 'critical'),
+  );
+  if (!anyBad && book.open.size === 0) return [];
+
+  const windows = await activeWindows(tx, deviceIds, now);
+  const ordered = results
+    .filter((r) => windows.get(r.deviceId)?.mode !== 'skip')
+    .sort((a, b) => a.atMs - b.atMs);
+  const history = await flapHistory(tx, policy, ordered, book, now);
+  evaluateInMemory(book, ordered, policy, history, now);
+  markMaintenance(book, windows, now);
+  return finish(tx, book, now);
+}
+
+/**
+ * The engine's in-memory work for a batch, in time order: what each result says, given what is
+ * open when it arrives, applied to the book. No I/O: the throughput benchmark measures this.
+ */
+export function evaluateInMemory(
+  book: Book,
+  ordered: ResultForFaults[],
+  policy: FaultPolicy,
+  history: Map<string, Date | number[] | null>,
+  now: Date,
+): void {
+  const flap = flapPolicyOf(policy);
+  const none = new Set<string>();
+  for (const result of ordered) {
+    const seen = observationsOf(
+      result,
+      book.byCheck.get(result.checkId) ?? none,
+      policy.holdDownIntervals,
+    );
+    for (const obs of seen) apply(book, obs, flap, history, now);
+  }
+}
+
+/** Recently cleared faults' raw changes, for the conditions results say are bad and not open. */
+async function flapHistory(
+  tx: Db,
+  policy: FaultPolicy,
+  results: ResultForFaults[],
+  book: Book,
+  now: Date,
+): Promise<Map<string, Date | number[] | null>> {
+  const devices = new Set<string>();
+  const conditions = new Set<string>();
+  for (const r of results) {
+    for (const obs of observationsOf(r, new Set(), policy.holdDownIntervals)) {
+      if (obs.severity && !book.open.has(keyOf(obs.deviceId, obs.condition))) {
+        devices.add(obs.deviceId);
+        conditions.add(obs.condition);
+      }
+    }
+  }
+  const history = new Map<string, Date | number[] | null>();
+  if (devices.size === 0) return history;
+  const since = new Date(now.getTime() - policy.flapWindowS * 1000);
+  for (const row of await repo.recentlyCleared(tx, [...devices], [...conditions], since)) {
+    const key = keyOf(row.deviceId, row.condition);
+    if (history.has(key)) continue;
+    history.set(
+      key,
+      row.flapChanges.map((at) => Date.parse(at)),
+    );
+    history.set(`${key}\u0000notified`, row.flapNotifiedAt);
+  }
+  return history;
+}
+
+function apply(
+  book: Book,
+  obs: Observation,
+  flap: FlapPolicy,
+  history: Map<string, Date | number[] | null>,
+  now: Date,
+): void {
+  const key = keyOf(obs.deviceId, obs.condition);
+  const entry = book.open.get(key);
+  if (!entry) {
+    if (obs.severity === null) return;
+    const past = history.get(key);
+    const opened = open({ ...obs, severity: obs.severity }, flap, Array.isArray(past) ? past : []);
+    const created = newEntry(opened.fault, opened.transitions, now);
+    // A condition already announced as flapping is not announced again when it reopens.
+    const announced = history.get(`${key}\u0000notified`);
+    if (created.record.flapping && announced instanceof Date) created.flapNotifiedAt = announced;
+    history.delete(key);
+    book.add(created);
+    return;
+  }
+  // One condition, one owner: another check's view of it waits until this fault is gone.
+  if (entry.record.source === 'check' && obs.checkId !== entry.record.checkId) return;
+  const transitions = step(entry.record, obs, flap);
+  entry.transitions.push(...transitions);
+  entry.dirty = true;
+  if (entry.record.state !== 'open') {
+    book.closed(entry);
+    history.set(key, entry.record.flapChangesMs);
+    history.set(`${key}\u0000notified`, entry.flapNotifiedAt);
+  }
+}
+
+/** Faults on a device in a *record* window are flagged and kept quiet; outside one, released. */
+function markMaintenance(book: Book, windows: Windows, now: Date): void {
+  for (const entry of book.open.values()) {
+    const window = windows.get(entry.record.deviceId);
+    const inRecord = window?.mode === 'record';
+    if (inRecord && !entry.inMaintenance) {
+      entry.inMaintenance = true;
+      entry.maintenanceWindowId = window.windowId;
+      entry.notes.push({ kind: 'maintenance', detail: window.reason });
+      entry.dirty = true;
+    } else if (!window && entry.inMaintenance) {
+      release(entry, now);
+    }
+  }
+}
+
+/** The window ended with the fault still open: it stands on its own now, and alarms. */
+function release(entry: Entry, now: Date): void {
+  entry.inMaintenance = false;
+  entry.maintenanceWindowId = null;
+  entry.rootSince = now;
+  entry.notes.push({ kind: 'maintenance_ended', detail: 'the maintenance window ended' });
+  entry.dirty = true;
+}
+
+/** Folds consequences under their roots, then writes every changed fault and its timeline. */
+async function finish(tx: Db, book: Book, now: Date): Promise<string[]> {
+  const changed = book.touched.filter((e) => e.dirty);
+  if (changed.length === 0) return [];
+  const extra = await resolveSuppression(tx, book.touched, now);
+  const all = [...book.touched, ...extra];
+  const written: string[] = [];
+  const dropped = new Set<string>();
+  // New faults go in unfolded, so a consequence never names a root not yet stored.
+  for (const entry of all.filter((e) => e.isNew)) {
+    const row = await repo.insertFault(tx, { ...columnsOf(entry), suppressedBy: null });
+    // Another transaction opened the same fault first: its evaluation speaks for this one.
+    if (!row) dropped.add(entry.id);
+  }
+  for (const entry of all) {
+    if (!entry.dirty || dropped.has(entry.id)) continue;
+    if (entry.suppressedBy && dropped.has(entry.suppressedBy)) entry.suppressedBy = null;
+    if (!entry.isNew || entry.suppressedBy) await repo.updateFault(tx, entry.id, columnsOf(entry));
+    await writeTimeline(tx, entry);
+    written.push(entry.id);
+  }
+  return written;
+}
+
+async function writeTimeline(tx: Db, entry: Entry): Promise<void> {
+  const r = entry.record;
+  await repo.insertEvents(tx, [
+    ...entry.transitions.map((t) => ({
+      faultId: entry.id,
+      at: new Date(t.atMs),
+      kind: t.kind,
+      severity: t.severity,
+      detail: t.detail,
+    })),
+    ...entry.notes.map((n) => ({
+      faultId: entry.id,
+      at: new Date(),
+      kind: n.kind,
+      detail: n.detail,
+    })),
+  ]);
+  for (const t of entry.transitions) {
+    if (t.kind === 'opened') {
+      await repo.openDowntime(tx, {
+        faultId: entry.id,
+        deviceId: r.deviceId,
+        condition: r.condition,
+        severity: r.peakSeverity,
+        startedAt: new Date(r.openedAtMs),
+        inMaintenance: entry.inMaintenance,
+      });
+    } else if (t.kind === 'worse') {
+      await repo.updateDowntime(tx, entry.id, { severity: r.peakSeverity });
+    } else if (t.kind === 'cleared') {
+      await repo.updateDowntime(tx, entry.id, { endedAt: new Date(r.restoredAtMs ?? t.atMs) });
+    }
+  }
+  entry.transitions = [];
+  entry.notes = [];
+}
+
+/**
+ * What the clock moves rather than a result: a trap's hold-down running out, a check gone
+ * silent, a shelf expiring, a maintenance window ending. Returns the faults it changed.
+ */
+export async function tickFaults(tx: Db, policy: FaultPolicy, now: Date): Promise<string[]> {
+  const book = new Book();
+  for (const row of await repo.faultsDueOnTick(tx)) book.add(entryOf(row));
+  const nowMs = now.getTime();
+  for (const entry of [...book.open.values()]) {
+    if (entry.record.source !== 'check') {
+      const transitions = confirm(entry.record, nowMs);
+      if (transitions.length > 0) {
+        entry.transitions.push(...transitions);
+        entry.dirty = true;
+        if (entry.record.state !== 'open') book.closed(entry);
+      }
+    }
+  }
+  const silent = await repo.silentChecks(tx, policy.noDataIntervals, now);
+  const devices = [
+    ...new Set([...silent.map((c) => c.deviceId), ...book.touched.map((e) => e.record.deviceId)]),
+  ];
+  const windows = await activeWindows(tx, devices, now);
+  const flap = flapPolicyOf(policy);
+  const history = new Map<string, Date | number[] | null>();
+  for (const check of silent) {
+    if (windows.get(check.deviceId)?.mode === 'skip') continue;
+    // Every open silence is in the book: the tick loads them all.
+    if (book.open.has(keyOf(check.deviceId, noData))) continue;
+    const silentS = check.intervalS * policy.noDataIntervals;
+    apply(
+      book,
+      {
+        deviceId: check.deviceId,
+        checkId: check.id,
+        condition: noData,
+        source: 'silence',
+        severity: 'major',
+        message: `no result for ${silentS} s (${policy.noDataIntervals} intervals)`,
+        atMs: nowMs,
+        holdDownS: policy.holdDownIntervals * check.intervalS,
+      },
+      flap,
+      history,
+      now,
+    );
+  }
+  markMaintenance(book, windows, now);
+  const changed = await finish(tx, book, now);
+  return [...changed, ...(await repo.unshelveDue(tx, now))];
+}
+
+/** A link trap, as the engine reads it. Other traps are kept as events and raise no fault. */
+export interface TrapForFaults {
+  deviceId: string;
+  kind: string;
+  ifIndex: number | null;
+  receivedAtMs: number;
+  message: string;
+}
+
+/**
+ * linkDown opens a major fault on the interface at once; linkUp starts its hold-down, which the
+ * clock settles, since no result will come to confirm it.
+ */
+export async function evaluateTrap(
+  tx: Db,
+  policy: FaultPolicy,
+  trap: TrapForFaults,
+  now: Date,
+): Promise<string[]> {
+  if (trap.kind !== 'linkDown' && trap.kind !== 'linkUp') return [];
+  const book = new Book();
+  for (const row of await repo.openFaults(tx, [trap.deviceId])) book.add(entryOf(row));
+  const windows = await activeWindows(tx, [trap.deviceId], now);
+  if (windows.get(trap.deviceId)?.mode === 'skip') return [];
+  const history = await flapHistoryFor(
+    tx,
+    policy,
+    trap.deviceId,
+    conditionOfLink(trap.ifIndex),
+    now,
+  );
+  apply(
+    book,
+    {
+      deviceId: trap.deviceId,
+      checkId: null,
+      condition: conditionOfLink(trap.ifIndex),
+      source: 'trap',
+      severity: trap.kind === 'linkDown' ? 'major' : null,
+      message: trap.message,
+      atMs: trap.receivedAtMs,
+      holdDownS: policy.trapHoldDownS,
+    },
+    flapPolicyOf(policy),
+    history,
+    now,
+  );
+  markMaintenance(book, windows, now);
+  return finish(tx, book, now);
+}
+
+const conditionOfLink = (ifIndex: number | null) =>
+  ifIndex === null ? 'trap.link_down' : `trap.link_down[${ifIndex}]`;
+
+async function flapHistoryFor(
+  tx: Db,
+  policy: FaultPolicy,
+  deviceId: string,
+  condition: string,
+  now: Date,
+): Promise<Map<string, Date | number[] | null>> {
+  const since = new Date(now.getTime() - policy.flapWindowS * 1000);
+  const [row] = await repo.recentlyCleared(tx, [deviceId], [condition], since);
+  const history = new Map<string, Date | number[] | null>();
+  if (row) {
+    history.set(
+      keyOf(deviceId, condition),
+      row.flapChanges.map((at) => Date.parse(at)),
+    );
+    history.set(`${keyOf(deviceId, condition)}\u0000notified`, row.flapNotifiedAt);
+  }
+  return history;
+}

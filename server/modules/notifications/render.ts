@@ -1,0 +1,198 @@
+import type { NotificationKind, Severity } from '../../domain.ts';
+import type { FaultView } from '../../live-events.ts';
+
+/** What the fault engine hands over: a root fault and the faults it causes. */
+export interface FaultMessage {
+  kind: 'alarm' | 'repeat' | 'resolved' | 'flapping';
+  root: FaultView;
+  consequences: FaultView[];
+}
+
+/** The part of a fault a receiver is told about. */
+export type FaultSummary = Pick<
+  FaultView,
+  | 'id'
+  | 'deviceId'
+  | 'deviceName'
+  | 'deviceKind'
+  | 'condition'
+  | 'source'
+  | 'severity'
+  | 'peakSeverity'
+  | 'state'
+  | 'message'
+  | 'openedAt'
+  | 'restoredAt'
+  | 'clearedAt'
+  | 'acknowledgedBy'
+  | 'owner'
+  | 'flapping'
+  | 'inMaintenance'
+  | 'siteIds'
+  | 'roomIds'
+  | 'suiteIds'
+>;
+
+/**
+ * The message as stored in the outbox, rendered when the fault changed so that a retry hours
+ * later still says what was true then. The sender adds `sentAt` and the dashboard link.
+ */
+export type Rendered = {
+  version: 1;
+  kind: NotificationKind;
+  title: string;
+  text: string;
+  severity: Severity | null;
+  root: FaultSummary | null;
+  consequences: FaultSummary[];
+  /** How many consequences there were; the list above stops at `listedConsequences`. */
+  consequenceCount: number;
+};
+
+export const listedConsequences = 50;
+const textConsequences = 20;
+const titleMax = 250;
+
+/** The severity a message is routed and labelled by: a resolved fault by its worst moment. */
+export const severityOf = (message: FaultMessage): Severity =>
+  message.kind === 'resolved' ? message.root.peakSeverity : message.root.severity;
+
+function summary(fault: FaultView): FaultSummary {
+  return {
+    id: fault.id,
+    deviceId: fault.deviceId,
+    deviceName: fault.deviceName,
+    deviceKind: fault.deviceKind,
+    condition: fault.condition,
+    source: fault.source,
+    severity: fault.severity,
+    peakSeverity: fault.peakSeverity,
+    state: fault.state,
+    message: fault.message,
+    openedAt: fault.openedAt,
+    restoredAt: fault.restoredAt,
+    clearedAt: fault.clearedAt,
+    acknowledgedBy: fault.acknowledgedBy,
+    owner: fault.owner,
+    flapping: fault.flapping,
+    inMaintenance: fault.inMaintenance,
+    siteIds: fault.siteIds,
+    roomIds: fault.roomIds,
+    suiteIds: fault.suiteIds,
+  };
+}
+
+/** `12 min`, `2 h 5 min`, `3 d 4 h`: how long a fault lasted, to the nearest useful unit. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+const at = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** `NAS-01 raid.status[0] — RAID 0 degraded` */
+function headline(fault: FaultView): string {
+  const message = oneLine(fault.message);
+  return `${oneLine(fault.deviceName)} ${fault.condition}${message ? ` — ${message}` : ''}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function title(message: FaultMessage, now: Date): string {
+  const { kind, root } = message;
+  const extra = message.consequences.length;
+  const joined = extra > 0 ? ` (+${plural(extra, 'consequence')})` : '';
+  const upper = severityOf(message).toUpperCase();
+  // The tail (count, duration) matters more than the end of a long device message: keep it.
+  const withTail = (prefix: string, tail: string) =>
+    `${prefix}${clip(headline(root), titleMax - prefix.length - tail.length)}${tail}`;
+  switch (kind) {
+    case 'alarm':
+      return withTail(`${upper}: `, joined);
+    case 'repeat': {
+      const open = formatDuration(now.getTime() - Date.parse(root.openedAt));
+      return withTail(`STILL ${upper}: `, `${joined}, open ${open}`);
+    }
+    case 'resolved': {
+      const end = root.restoredAt ?? root.clearedAt;
+      const down = formatDuration(
+        (end ? Date.parse(end) : now.getTime()) - Date.parse(root.openedAt),
+      );
+      return withTail('RESOLVED: ', `, down ${down}`);
+    }
+    case 'flapping':
+      return withTail(`FLAPPING (${upper}): `, joined);
+  }
+}
+
+function consequenceLine(fault: FaultView): string {
+  return `${headline(fault)} [${fault.severity}]`;
+}
+
+function body(message: FaultMessage, now: Date): string {
+  const { kind, root, consequences } = message;
+  const lines = [`${oneLine(root.deviceName)} (${root.deviceKind}) ${root.condition}`];
+  if (root.message) lines.push(root.message.trim());
+  lines.push('');
+  lines.push(
+    `Severity: ${root.severity} (worst ${root.peakSeverity}). Opened ${at(root.openedAt)}.`,
+  );
+  if (kind === 'resolved') {
+    const end = root.restoredAt ?? root.clearedAt ?? now.toISOString();
+    lines.push(`Back to normal at ${at(end)}.`);
+  }
+  if (kind === 'flapping')
+    lines.push('It keeps changing between good and bad; alarms for it wait until it settles.');
+  if (root.acknowledgedBy) lines.push(`Acknowledged by ${root.acknowledgedBy}.`);
+  if (root.inMaintenance) lines.push('The device is in a maintenance window.');
+  if (consequences.length > 0) {
+    lines.push('', `Caused by this (${consequences.length}):`);
+    for (const fault of consequences.slice(0, textConsequences))
+      lines.push(`- ${consequenceLine(fault)}`);
+    if (consequences.length > textConsequences)
+      lines.push(`- and ${consequences.length - textConsequences} more`);
+  }
+  return lines.join('\n');
+}
+
+export function renderFault(message: FaultMessage, now: Date): Rendered {
+  return {
+    version: 1,
+    kind: message.kind,
+    title: title(message, now),
+    text: body(message, now),
+    severity: severityOf(message),
+    root: summary(message.root),
+    consequences: message.consequences.slice(0, listedConsequences).map(summary),
+    consequenceCount: message.consequences.length,
+  };
+}
+
+export function renderTest(channelName: string, actor: string): Rendered {
+  return {
+    version: 1,
+    kind: 'test',
+    title: `TEST: Suitewatch channel '${oneLine(channelName)}'`,
+    text: `A test message, sent by ${actor} to check that this channel is set up right.`,
+    severity: null,
+    root: null,
+    consequences: [],
+    consequenceCount: 0,
+  };
+}
+
+/** Where a receiver opens the fault; null when the server's public URL is not configured. */
+export function faultLink(publicUrl: string, rendered: Rendered): string | null {
+  return publicUrl && rendered.root ? `${publicUrl}/faults/${rendered.root.id}` : null;
+}
