@@ -49,6 +49,16 @@ export interface Health {
   deviceId: string | null;
   deviceName: string | null;
   message: string;
+  /** When the named device's fault is a consequence of a fault elsewhere: that root fault. */
+  rootCause?: RootCause | null;
+}
+
+export interface RootCause {
+  faultId: string;
+  deviceId: string;
+  deviceName: string;
+  condition: string;
+  message: string;
 }
 
 /**

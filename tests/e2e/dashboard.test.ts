@@ -6,19 +6,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
+import { chromiumArgs } from '../helpers/chromium.ts';
 
 const password = 'wall-display-password';
 const intervalS = 5;
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describeWith([parts.chromium], 'dashboard in headless Chromium', () => {
   let server: ServerProcess;

@@ -6,18 +6,9 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { freePort, root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { v2LinkDown } from '../helpers/traps.ts';
+import { chromiumArgs } from '../helpers/chromium.ts';
 
 const password = 'monitoring-e2e-password';
-// As in dashboard.test.ts (importing a test file would run its tests here too).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Reading {
   name: string;

@@ -151,7 +151,11 @@ for (const { store, needs } of stores) {
 
     it('suppresses a dependant’s faults under its parent’s, and frees them when the parent clears', async () => {
       const core = await device('Core switch F', 'switch');
-      const edit = await device('Edit 9 workstation', 'workstation', { parentId: core.id });
+      const suite = (await api('POST', '/api/suites', { name: 'Edit 9' })).json<{ id: string }>();
+      const edit = await device('Edit 9 workstation', 'workstation', {
+        parentId: core.id,
+        suiteIds: [suite.id],
+      });
       const nexis = await device('NEXIS F', 'storage');
       const put = await api('PUT', `/api/devices/${edit.id}/dependencies`, {
         dependsOn: [nexis.id],
@@ -164,6 +168,22 @@ for (const { store, needs } of stores) {
       const [child] = await faultsOf(edit.id, 'open');
       expect(child!.suppressedBy).toBe(root!.id);
       expect(root!.consequences).toBe(1);
+      // The suite's tile names the root cause, not just its own workstation.
+      const tile = (await api('GET', `/api/suites/${suite.id}`)).json<{
+        health: { deviceName: string; rootCause: { deviceName: string; condition: string } };
+      }>();
+      expect(tile.health.deviceName).toBe('Edit 9 workstation');
+      expect(tile.health.rootCause).toMatchObject({
+        deviceName: 'Core switch F',
+        condition: 'unreachable',
+      });
+      expect(events).toContainEqual({
+        type: 'suite.health',
+        suiteId: suite.id,
+        health: expect.objectContaining({
+          rootCause: expect.objectContaining({ deviceName: 'Core switch F' }),
+        }),
+      });
 
       // One message for the burst: the root, with its consequence inside.
       await api('POST', '/api/notification-channels', {

@@ -542,7 +542,7 @@ for (const { store, needs } of stores) {
       expect(bodies[2]).toMatchObject({
         kind: 'alarm',
         severity: 'critical',
-        url: `${publicUrl}/faults/${root.id}`,
+        url: `${publicUrl}/#/alarms/${root.id}`,
       });
       const shown = (await api('GET', `/api/notification-channels/${hook.id}`)).json();
       expect(shown.lastSentAt).toBe(at(15_000).toISOString());
@@ -698,7 +698,7 @@ for (const { store, needs } of stores) {
         const [alarm] = (await smtp.waitForMessages(before + 2)).slice(before + 1);
         expect(alarm!.subject).toBe('CRITICAL: NAS-01 raid.status[0] — RAID 0 degraded');
         expect(alarm!.headers['x-suitewatch-kind']).toBe('alarm');
-        expect(alarm!.text).toContain(`Open in Suitewatch: ${publicUrl}/faults/${root.id}`);
+        expect(alarm!.text).toContain(`Open in Suitewatch: ${publicUrl}/#/alarms/${root.id}`);
       });
 
       it('reports a relay that is not there', async () => {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import type { FaultView } from '../../live-events.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { healthOfSuites } from '../health/service.ts';
 import type { Actor } from '../auth/principal.ts';
 import { tickFaults } from './evaluate.ts';
 import { planNotifications } from './planner.ts';
@@ -43,8 +44,12 @@ export async function getFault(ctx: Context, id: string) {
 /** Publishes faults as they now stand; called after the change committed. */
 export async function publishFaults(ctx: Context, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  for (const fault of await faultViews(ctx.db, { ids: [...new Set(ids)], state: 'all' })) {
-    ctx.bus.publish({ type: 'fault', fault });
+  const views = await faultViews(ctx.db, { ids: [...new Set(ids)], state: 'all' });
+  for (const fault of views) ctx.bus.publish({ type: 'fault', fault });
+  // A fault folded under a new root (or freed) changes what its suites' tiles name as the cause.
+  const suiteIds = [...new Set(views.flatMap((v) => v.suiteIds))];
+  for (const [suiteId, health] of await healthOfSuites(ctx.db, suiteIds)) {
+    ctx.bus.publish({ type: 'suite.health', suiteId, health });
   }
 }
 

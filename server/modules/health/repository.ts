@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { query, type Db } from '../../db/client.ts';
+import type { RootCause } from '../../live-events.ts';
 import {
   checks,
   devices,
@@ -162,4 +163,46 @@ function deviceMembers(db: Db, suiteIds: string[]) {
     .from(suiteDevices)
     .innerJoin(devices, eq(devices.id, suiteDevices.deviceId))
     .where(inArray(suiteDevices.suiteId, suiteIds));
+}
+
+/**
+ * For each device, the worst root fault on another device that one of its open faults is folded
+ * under (its parent switch unreachable, its storage down).
+ */
+export async function rootCausesOf(db: Db, deviceIds: string[]): Promise<Map<string, RootCause>> {
+  const result = new Map<string, RootCause>();
+  if (deviceIds.length === 0) return result;
+  const rows = await query<{
+    device_id: string;
+    fault_id: string;
+    root_device_id: string;
+    root_device_name: string;
+    condition: string;
+    message: string;
+  }>(
+    db,
+    sql`select f.device_id, r.id as fault_id, r.device_id as root_device_id,
+        d.name as root_device_name, r.condition, r.message
+      from faults f
+      join faults r on r.id = f.suppressed_by
+      join devices d on d.id = r.device_id
+      where f.state = 'open' and r.device_id <> f.device_id
+        and f.device_id in (${sql.join(
+          deviceIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
+      order by case r.severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end,
+        r.opened_at`,
+  );
+  for (const row of rows) {
+    if (result.has(row.device_id)) continue;
+    result.set(row.device_id, {
+      faultId: row.fault_id,
+      deviceId: row.root_device_id,
+      deviceName: row.root_device_name,
+      condition: row.condition,
+      message: row.message,
+    });
+  }
+  return result;
 }

@@ -50,6 +50,15 @@ export async function healthOfSuites(db: Db, suiteIds: string[]): Promise<Map<st
   for (const suiteId of suiteIds) {
     result.set(suiteId, suiteHealth(members.filter((m) => m.suiteId === suiteId)));
   }
+  // A workstation down because its switch is: the wall names the switch, not the workstation.
+  const named = [...result.values()].flatMap((h) =>
+    h.status !== 'ok' && h.deviceId ? [h.deviceId] : [],
+  );
+  const roots = await repo.rootCausesOf(db, named);
+  for (const health of result.values()) {
+    const root = health.deviceId ? roots.get(health.deviceId) : undefined;
+    if (root) health.rootCause = root;
+  }
   return result;
 }
 

@@ -194,5 +194,5 @@ export function renderTest(channelName: string, actor: string): Rendered {
 
 /** Where a receiver opens the fault; null when the server's public URL is not configured. */
 export function faultLink(publicUrl: string, rendered: Rendered): string | null {
-  return publicUrl && rendered.root ? `${publicUrl}/faults/${rendered.root.id}` : null;
+  return publicUrl && rendered.root ? `${publicUrl}/#/alarms/${rendered.root.id}` : null;
 }

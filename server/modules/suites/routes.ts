@@ -39,6 +39,18 @@ export const Health = Type.Object({
   deviceId: Nullable(Uuid),
   deviceName: Nullable(Type.String()),
   message: Type.String(),
+  rootCause: Type.Optional(
+    Nullable(
+      Type.Object({
+        faultId: Uuid,
+        deviceId: Uuid,
+        deviceName: Type.String(),
+        condition: Type.String(),
+        message: Type.String(),
+      }),
+      { description: "The root fault behind the named device's, when it is a consequence" },
+    ),
+  ),
 });
 
 const Suite = Type.Object({

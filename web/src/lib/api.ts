@@ -1,15 +1,26 @@
 import type {
+  ChannelTestResult,
   Check,
+  Delivery,
+  DeliveryState,
   Device,
   DeviceDetail,
+  FaultAction,
+  FaultDetail,
+  FaultView,
   History,
+  MaintenanceWindow,
+  MaintenanceWindowDetail,
   LoginResult,
   Me,
   NewDevice,
   NewHttpCheck,
+  NewMaintenanceWindow,
+  NewNotificationChannel,
   NewProbe,
   NewSnmpCheck,
   NewSuite,
+  NotificationChannel,
   Probe,
   Room,
   RouterReference,
@@ -152,4 +163,49 @@ export const api = {
 
   sites: () => get<Site[]>('/api/sites'),
   rooms: () => get<Room[]>('/api/rooms'),
+
+  /** The console: open faults and latched ones, worst first. Filters are applied here, live. */
+  activeFaults: () => get<FaultView[]>('/api/faults?state=active&limit=2000'),
+  fault: (id: string) => get<FaultDetail>(at('/api/faults', id)),
+  actOnFault: (id: string, action: FaultAction) => {
+    const path = `${at('/api/faults', id)}/${action.kind}`;
+    switch (action.kind) {
+      // The comment is optional, but the route has a body schema: always send an object.
+      case 'ack':
+        return request<FaultDetail>(
+          'POST',
+          path,
+          action.comment ? { comment: action.comment } : {},
+        );
+      case 'shelve':
+        return request<FaultDetail>('POST', path, {
+          reason: action.reason,
+          minutes: action.minutes,
+        });
+      case 'take':
+      case 'unshelve':
+      case 'dismiss':
+        return request<FaultDetail>('POST', path);
+    }
+  },
+
+  maintenanceWindows: () => get<MaintenanceWindow[]>('/api/maintenance-windows'),
+  maintenanceWindow: (id: string) =>
+    get<MaintenanceWindowDetail>(at('/api/maintenance-windows', id)),
+  createMaintenanceWindow: (body: NewMaintenanceWindow) =>
+    request<MaintenanceWindowDetail>('POST', '/api/maintenance-windows', body),
+  deleteMaintenanceWindow: (id: string) =>
+    request<{ ok: true }>('DELETE', at('/api/maintenance-windows', id)),
+
+  channels: () => get<NotificationChannel[]>('/api/notification-channels'),
+  createChannel: (body: NewNotificationChannel) =>
+    request<NotificationChannel>('POST', '/api/notification-channels', body),
+  deleteChannel: (id: string) =>
+    request<{ ok: true }>('DELETE', at('/api/notification-channels', id)),
+  testChannel: (id: string) =>
+    request<ChannelTestResult>('POST', `${at('/api/notification-channels', id)}/test`),
+  deliveries: (filter: { state?: DeliveryState; limit?: number } = {}) =>
+    get<Delivery[]>(
+      `/api/notifications${query({ state: filter.state, limit: filter.limit?.toString() })}`,
+    ),
 };

@@ -1,8 +1,13 @@
 import { LiveSocket } from './live.ts';
+import { alarmView } from './state/alarm-view.svelte.ts';
 import { connection } from './state/connection.svelte.ts';
 import { devices } from './state/devices.svelte.ts';
 import { openDevice } from './state/device.svelte.ts';
+import { openFault } from './state/fault.svelte.ts';
+import { faults } from './state/faults.svelte.ts';
 import { history } from './state/history.svelte.ts';
+import { maintenance } from './state/maintenance.svelte.ts';
+import { channels, deliveries } from './state/notifications.svelte.ts';
 import { places } from './state/places.svelte.ts';
 import { probes } from './state/probes.svelte.ts';
 import { openRouter } from './state/router-page.svelte.ts';
@@ -22,6 +27,11 @@ function reloadSnapshot(): void {
   if (places.wanted) void places.reload();
   if (probes.wanted) void probes.reload();
   if (traps.wanted) void traps.reload();
+  void faults.reload();
+  if (openFault.id) void openFault.reload();
+  if (maintenance.wanted) void maintenance.reload();
+  if (channels.wanted) void channels.reload();
+  if (deliveries.wanted) void deliveries.reload();
 }
 
 function handle(event: LiveEvent): void {
@@ -48,6 +58,10 @@ function handle(event: LiveEvent): void {
       probes.setState(event);
       if (probes.wanted) void probes.reload();
       break;
+    case 'fault':
+      faults.put(event.fault);
+      openFault.changed(event.fault);
+      break;
     case 'changed':
       changed(event.entity, event.id);
       break;
@@ -68,6 +82,8 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
       // A suite's reference routing is part of the suite.
       if (entity === 'suite' && openRouter.id) void openRouter.reloadReferences();
       if (entity === 'device' && id === openRouter.id) void openRouter.reload();
+      // Faults carry their device's name and places; a rename or a move changes the console.
+      void faults.reload();
       break;
     case 'check':
       // The event names the check, not its device; reloading the open device's is cheap. A
@@ -82,9 +98,19 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
     case 'site':
     case 'room':
       if (places.wanted) void places.reload();
+      // A room moved to another site moves its faults in the console's site filter.
+      void faults.reload();
       break;
     case 'user':
       if (id === session.user?.id) void session.refresh();
+      break;
+    case 'maintenance-window':
+      if (maintenance.wanted) void maintenance.reload();
+      break;
+    case 'notification-channel':
+      // Also sent after each delivery run, so the outbox is reloaded with the channels.
+      if (channels.wanted) void channels.reload();
+      if (deliveries.wanted) void deliveries.reload();
       break;
   }
 }
@@ -121,4 +147,10 @@ export function stopSync(): void {
   places.reset();
   probes.reset();
   traps.reset();
+  faults.reset();
+  openFault.close();
+  alarmView.reset();
+  maintenance.reset();
+  channels.reset();
+  deliveries.reset();
 }

@@ -2,20 +2,50 @@
 
 // The enum lists and live events come from the server's own definitions so the two cannot drift.
 export {
+  channelTypes,
+  deliveryStates,
   deviceKinds,
+  notificationKinds,
   probeStates,
+  recurrences,
   roles,
+  severities,
   statuses,
   suiteKinds,
+  webhookFormats,
+  windowModes,
+  windowScopes,
+  type ChannelType,
+  type DeliveryState,
   type DeviceKind,
+  type NotificationKind,
   type ProbeState,
+  type Recurrence,
   type Role,
+  type Severity,
   type Status,
   type SuiteKind,
+  type WebhookFormat,
+  type WindowMode,
+  type WindowScope,
 } from '../../../server/domain.ts';
-export type { Health, LiveEvent } from '../../../server/live-events.ts';
-import type { DeviceKind, ProbeState, Role, Status, SuiteKind } from '../../../server/domain.ts';
-import type { Health } from '../../../server/live-events.ts';
+export type { ConsoleState, FaultView, Health, LiveEvent } from '../../../server/live-events.ts';
+import type {
+  ChannelType,
+  DeliveryState,
+  DeviceKind,
+  NotificationKind,
+  ProbeState,
+  Recurrence,
+  Role,
+  Severity,
+  Status,
+  SuiteKind,
+  WebhookFormat,
+  WindowMode,
+  WindowScope,
+} from '../../../server/domain.ts';
+import type { FaultView, Health } from '../../../server/live-events.ts';
 
 export interface Me {
   id: string | null;
@@ -223,4 +253,144 @@ export interface Room {
 export interface RouterReference extends SuiteRoute {
   suiteId: string;
   suite: string;
+}
+
+/** One line of a fault's history: opened, worse, acknowledged, shelved, cleared… */
+export interface FaultTimelineEntry {
+  at: string;
+  kind: string;
+  severity: Severity | null;
+  actor: string;
+  detail: string;
+}
+
+export interface FaultDetail extends FaultView {
+  timeline: FaultTimelineEntry[];
+  consequenceFaults: FaultView[];
+  /** The outage this fault stands for; end is null while it lasts. */
+  downtime: { start: string; end: string | null } | null;
+}
+
+/** What an operator can do to a fault, with what the server needs for it. */
+export type FaultAction =
+  | { kind: 'ack'; comment: string }
+  | { kind: 'take' }
+  | { kind: 'shelve'; reason: string; minutes: number }
+  | { kind: 'unshelve' }
+  | { kind: 'dismiss' };
+
+export interface Occurrence {
+  start: string;
+  end: string;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  scope: WindowScope;
+  scopeId: string;
+  mode: WindowMode;
+  reason: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  recurrence: Recurrence;
+  /** ISO weekdays, 1 = Monday. */
+  weekdays: number[];
+  until: string | null;
+  createdById: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  activeNow: boolean;
+}
+
+export interface MaintenanceWindowDetail extends MaintenanceWindow {
+  /** The running occurrence, if any, then the next ones. */
+  nextOccurrences: Occurrence[];
+}
+
+export interface NewMaintenanceWindow {
+  scope: WindowScope;
+  scopeId: string;
+  mode: WindowMode;
+  reason: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  recurrence?: Recurrence;
+  weekdays?: number[];
+  until?: string | null;
+}
+
+export interface WebhookConfig {
+  url: string;
+  format: WebhookFormat;
+  secret?: string;
+}
+
+export interface EmailConfig {
+  to: string[];
+  from: string;
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    username?: string;
+    password?: string;
+    verifyTls?: boolean;
+  };
+}
+
+export interface NotificationChannel {
+  id: string;
+  name: string;
+  type: ChannelType;
+  enabled: boolean;
+  minSeverity: Severity;
+  siteIds: string[];
+  deviceKinds: DeviceKind[];
+  sendResolved: boolean;
+  /** Secrets come back as ********. */
+  config: Record<string, unknown>;
+  /** Safe to show: a webhook's scheme and host, or the addresses. */
+  destination: string;
+  lastSentAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewNotificationChannel {
+  name: string;
+  type: ChannelType;
+  enabled?: boolean;
+  minSeverity?: Severity;
+  siteIds?: string[];
+  deviceKinds?: DeviceKind[];
+  sendResolved?: boolean;
+  config: WebhookConfig | EmailConfig;
+}
+
+export interface ChannelTestResult {
+  delivered: boolean;
+  error?: string;
+  notificationId: number;
+}
+
+/** One message in the outbox. */
+export interface Delivery {
+  id: number;
+  channelId: string;
+  channelName: string;
+  kind: NotificationKind;
+  faultId: string | null;
+  severity: Severity | null;
+  title: string;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
 }

@@ -25,7 +25,9 @@ export class ListState<T extends { id: string }> {
         // A logout while loading: the answer belongs to the previous session.
         if (generation !== this.generation) return;
         for (const patch of this.replay) patch(items);
+        const before = this.loaded ? this.items : null;
         this.items = items;
+        this.replaced(before, items);
         this.loaded = true;
         this.error = '';
       } catch (error) {
@@ -35,6 +37,9 @@ export class ListState<T extends { id: string }> {
       }
     });
   }
+
+  /** Called after a snapshot replaced the list; `before` is null for the first one. */
+  protected replaced(_before: T[] | null, _after: T[]): void {}
 
   byId(id: string): T | undefined {
     return this.items.find((item) => item.id === id);

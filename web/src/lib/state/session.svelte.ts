@@ -2,6 +2,8 @@ import { ApiError, api, errorText, onUnauthorized } from '../api.ts';
 import type { Me, Role } from '../types.ts';
 
 const editorRoles: readonly Role[] = ['engineer', 'admin'];
+/** Everyone on shift works the alarm console; managers review it. */
+const operatorRoles: readonly Role[] = ['junior', 'engineer', 'admin'];
 
 /** Who is logged in. `checked` stays false until start-up has asked the server. */
 export class SessionState {
@@ -14,6 +16,8 @@ export class SessionState {
   signedIn = $derived(this.user !== null);
   /** Engineers and admins change the inventory; the server enforces it, the UI hides the forms. */
   canEdit = $derived(this.user?.role != null && editorRoles.includes(this.user.role));
+  /** Acknowledge, take, shelve and dismiss faults. */
+  canOperate = $derived(this.user?.role != null && operatorRoles.includes(this.user.role));
 
   constructor() {
     onUnauthorized(() => {
