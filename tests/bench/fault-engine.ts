@@ -43,9 +43,9 @@ function engineRate(): { rate: number; open: number } {
   const book = new Book();
   const batches = Array.from({ length: rounds }, (_, round) => fleet(round, 30_000));
   // Warm up the JIT on a throwaway book, as a running server would be.
-  evaluateInMemory(new Book(), batches[0]!, policy, new Map(), new Date());
+  evaluateInMemory(new Book(), batches[0]!, policy, new Map());
   const started = process.cpuUsage();
-  for (const batch of batches) evaluateInMemory(book, batch, policy, new Map(), new Date());
+  for (const batch of batches) evaluateInMemory(book, batch, policy, new Map());
   const used = process.cpuUsage(started);
   const cpuS = (used.user + used.system) / 1e6;
   const readings = batches.reduce(

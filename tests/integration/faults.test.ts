@@ -38,7 +38,7 @@ for (const { store, needs } of stores) {
     afterAll(async () => t?.close());
 
     const api = (
-      method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
       url: string,
       payload?: object,
       cookie?: string,
@@ -375,6 +375,150 @@ for (const { store, needs } of stores) {
       );
       link = (await faultsOf(sw.id, 'all')).find((f) => f.condition === 'trap.link_down[7]');
       expect(link!.state).toBe('cleared');
+    });
+
+    // What the engine's review found; each of these once went wrong.
+
+    async function postMany(
+      checkId: string,
+      results: Array<{ step: number; status: string; readings: Reading[] }>,
+    ) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/probe/results',
+        headers: { authorization: `Bearer ${t.ctx.embeddedProbeSecret}` },
+        payload: {
+          results: results.map((r) => ({
+            checkId,
+            status: r.status,
+            message: r.readings.length ? 'ok' : 'timed out',
+            durationMs: 3,
+            at: at(r.step),
+            readings: r.readings,
+          })),
+        },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    const tick = (when: Date, since?: Date) =>
+      t.ctx.db.transaction((tx) => tickFaults(tx, t.ctx.config.faults, when, since));
+    const plan = (when: Date) =>
+      t.ctx.db.transaction((tx) => planNotifications(tx, t.ctx.config.notify, when));
+
+    it('a fault that clears and reopens inside one batch keeps both, the second open', async () => {
+      const nas = await device('NAS review A3', 'storage');
+      await postMany(nas.checkId, [
+        { step: 0, status: 'critical', readings: [raid('critical')] },
+        { step: 1, status: 'ok', readings: [raid('ok')] },
+        { step: 2, status: 'ok', readings: [raid('ok')] },
+        { step: 3, status: 'ok', readings: [raid('ok')] },
+        { step: 4, status: 'critical', readings: [raid('critical')] },
+      ]);
+      const faults = await faultsOf(nas.id);
+      expect(faults.map((f) => f.state).sort()).toEqual(['cleared', 'open']);
+    });
+
+    it('a result older than the check’s last opens nothing', async () => {
+      const nas = await device('NAS review B2', 'storage');
+      await post(nas.checkId, 10, 'ok', [raid('ok')]);
+      await post(nas.checkId, 5, 'critical', [raid('critical')]);
+      expect(await faultsOf(nas.id)).toEqual([]);
+    });
+
+    it('clears a fault whose check is deleted or switched off, on the clock', async () => {
+      const a = await device('NAS review A1a', 'storage');
+      const b = await device('NAS review A1b', 'storage');
+      await post(a.checkId, 0, 'critical', []);
+      await post(b.checkId, 0, 'critical', []);
+      expect((await api('DELETE', `/api/checks/${a.checkId}`)).statusCode).toBe(200);
+      expect((await api('PATCH', `/api/checks/${b.checkId}`, { enabled: false })).statusCode).toBe(
+        200,
+      );
+      await tick(new Date());
+      for (const id of [a.id, b.id]) {
+        const [fault] = await faultsOf(id);
+        expect(fault).toMatchObject({ condition: 'unreachable', state: 'cleared' });
+      }
+    });
+
+    it('frees a consequence when its root clears, even after the device moved', async () => {
+      const sw = await device('Switch review A2', 'switch');
+      const other = await device('Switch review A2b', 'switch');
+      const ws = await device('Workstation review A2', 'workstation', { parentId: sw.id });
+      await post(sw.checkId, 0, 'critical', []);
+      await post(ws.checkId, 0, 'critical', []);
+      const [root] = await faultsOf(sw.id, 'open');
+      expect((await faultsOf(ws.id, 'open'))[0]!.suppressedBy).toBe(root!.id);
+      // Re-parented during the outage; then the old switch recovers.
+      expect((await api('PATCH', `/api/devices/${ws.id}`, { parentId: other.id })).statusCode).toBe(
+        200,
+      );
+      for (const step of [1, 2, 3]) {
+        await post(sw.checkId, step, 'ok', [{ name: 'tcp.connect_ms', value: 1, unit: 'ms' }]);
+      }
+      const [freed] = await faultsOf(ws.id, 'open');
+      expect(freed!.suppressedBy).toBeNull();
+      // Freed, it alarms only once seen bad again: the stale result is not evidence.
+      const channel = await api('POST', '/api/notification-channels', {
+        name: `review B1 ${store}`,
+        type: 'webhook',
+        config: { url: 'http://127.0.0.1:9/b1', format: 'generic' },
+      });
+      expect(channel.statusCode, channel.body).toBe(201);
+      expect(await plan(new Date())).not.toContain(freed!.id);
+    });
+
+    it('announces a fault again when it gets worse, even acknowledged', async () => {
+      const nas = await device('NAS review A4', 'storage');
+      const minor = {
+        ...raid('critical'),
+        name: 'disk.temperature_c[1]',
+        status: 'warning',
+        note: 'disk 1 at 58 °C',
+      };
+      await post(nas.checkId, 0, 'warning', [minor]);
+      const [fault] = await faultsOf(nas.id, 'open');
+      expect(fault!.severity).toBe('minor');
+      expect(await plan(new Date())).toContain(fault!.id);
+      await api('POST', `/api/faults/${fault!.id}/ack`, { comment: 'watching it' });
+      await post(nas.checkId, 1, 'critical', [
+        { ...minor, status: 'critical', note: 'disk 1 at 68 °C' },
+      ]);
+      expect((await faultsOf(nas.id, 'open'))[0]!.severity).toBe('major');
+      expect(await plan(new Date())).toContain(fault!.id);
+      expect(await plan(new Date())).not.toContain(fault!.id);
+    });
+
+    it('keeps one silence per device while any of its checks is silent, and none for the server’s own downtime', async () => {
+      const grade = await device('Grade review A6', 'display');
+      await api('POST', '/api/checks', {
+        deviceId: grade.id,
+        kind: 'tcp',
+        intervalS: 60,
+        config: { port: 23 },
+      });
+      const later = new Date(Date.now() + 200_000);
+      // An engine that started just now does not call the checks silent yet.
+      await tick(later, new Date(later.getTime() - 1000));
+      expect((await faultsOf(grade.id, 'open')).map((f) => f.condition)).not.toContain('no_data');
+      await tick(later);
+      const open = (await faultsOf(grade.id, 'open')).filter((f) => f.condition === 'no_data');
+      expect(open).toHaveLength(1);
+      // One check answers; the other is still silent: the silence stays.
+      await post(grade.checkId, 119, 'ok', [{ name: 'tcp.connect_ms', value: 1, unit: 'ms' }]);
+      await tick(new Date(later.getTime() + 120_000));
+      expect(
+        (await faultsOf(grade.id, 'open')).filter((f) => f.condition === 'no_data'),
+      ).toHaveLength(1);
+    });
+
+    it('publishes a fault when it changes, not on every result that confirms it', async () => {
+      const nas = await device('NAS review B5', 'storage');
+      await post(nas.checkId, 0, 'critical', [raid('critical')]);
+      const before = events.filter((e) => e.type === 'fault').length;
+      await post(nas.checkId, 1, 'critical', [raid('critical')]);
+      await post(nas.checkId, 2, 'critical', [raid('critical')]);
+      expect(events.filter((e) => e.type === 'fault').length).toBe(before);
     });
 
     it('refuses bad filters by name', async () => {

@@ -162,9 +162,10 @@ describe('what a result says', () => {
             note: 'RAID 0 is degraded',
           },
           { name: 'cpu.load_pct', value: 20, unit: '%', status: 'ok' },
+          { name: 'disk.temperature_c[3]', value: 41, unit: '°C', status: 'ok' },
         ],
       }),
-      new Set(['unreachable', 'disk.temperature_c[3]']),
+      new Set(['unreachable', 'disk.temperature_c[3]', 'disk.status[4]']),
       2,
     );
     expect(seen).toEqual([
@@ -176,6 +177,15 @@ describe('what a result says', () => {
       expect.objectContaining({ condition: 'unreachable', severity: null }),
       expect.objectContaining({ condition: 'disk.temperature_c[3]', severity: null }),
     ]);
+  });
+
+  it('a reading gone from the result says nothing: a failed disk dropping out does not clear', () => {
+    const seen = observationsOf(
+      result({ readings: [{ name: 'cpu.load_pct', value: 20, unit: '%', status: 'ok' }] }),
+      new Set(['disk.status[4]', 'no_data']),
+      2,
+    );
+    expect(seen).toEqual([]);
   });
 
   it('a failure no reading explains is the check’s own condition', () => {

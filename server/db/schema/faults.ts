@@ -74,6 +74,8 @@ export const faults = pgTable(
     inMaintenance: boolean('in_maintenance').notNull().default(false),
     maintenanceWindowId: uuid('maintenance_window_id'),
     notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    // The severity last announced: a fault that gets worse is announced again.
+    notifiedSeverity: severityEnum('notified_severity'),
     lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true }),
     resolvedNotifiedAt: timestamp('resolved_notified_at', { withTimezone: true }),
     flapNotifiedAt: timestamp('flap_notified_at', { withTimezone: true }),
@@ -87,6 +89,18 @@ export const faults = pgTable(
     index('faults_state_idx').on(t.state, t.severity),
     index('faults_device_opened_idx').on(t.deviceId, t.openedAt),
     index('faults_suppressed_by_idx').on(t.suppressedBy),
+    // The clock's and the planner's questions, answered without scanning years of cleared faults.
+    index('faults_open_opened_idx')
+      .on(t.openedAt)
+      .where(sql`${t.state} = 'open'`),
+    index('faults_resolve_due_idx')
+      .on(t.clearedAt)
+      .where(
+        sql`${t.state} = 'cleared' and ${t.notifiedAt} is not null and ${t.resolvedNotifiedAt} is null`,
+      ),
+    index('faults_shelved_idx')
+      .on(t.shelvedUntil)
+      .where(sql`${t.shelvedUntil} is not null`),
   ],
 );
 

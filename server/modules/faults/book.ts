@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Severity } from '../../domain.ts';
 import type { FaultRecord, Transition } from './engine.ts';
 import type { FaultRow, NewFault } from './repository.ts';
 
@@ -16,7 +17,11 @@ export interface Entry {
   rootSince: Date;
   flapNotifiedAt: Date | null;
   notifiedAt: Date | null;
+  notifiedSeverity: Severity | null;
+  /** Changed in the database. */
   dirty: boolean;
+  /** Changed in a way a person sees (not only "still bad"): published after commit. */
+  visible: boolean;
   transitions: Transition[];
   /** Timeline entries beyond the engine's own: folded, released from maintenance. */
   notes: Array<{ kind: string; detail: string }>;
@@ -56,13 +61,15 @@ export function entryOf(row: FaultRow): Entry {
     rootSince: row.rootSince,
     flapNotifiedAt: row.flapNotifiedAt,
     notifiedAt: row.notifiedAt,
+    notifiedSeverity: row.notifiedSeverity,
     dirty: false,
+    visible: false,
     transitions: [],
     notes: [],
   };
 }
 
-export function newEntry(record: FaultRecord, transitions: Transition[], now: Date): Entry {
+export function newEntry(record: FaultRecord, transitions: Transition[]): Entry {
   const id = randomUUID();
   record.id = id;
   return {
@@ -72,10 +79,13 @@ export function newEntry(record: FaultRecord, transitions: Transition[], now: Da
     suppressedBy: null,
     inMaintenance: false,
     maintenanceWindowId: null,
-    rootSince: now,
+    // Its group wait runs from when it was seen, so a spool replayed late alarms at once.
+    rootSince: new Date(record.openedAtMs),
     flapNotifiedAt: null,
     notifiedAt: null,
+    notifiedSeverity: null,
     dirty: true,
+    visible: true,
     transitions,
     notes: [],
   };
@@ -110,6 +120,7 @@ export function columnsOf(entry: Entry): NewFault {
     rootSince: entry.rootSince,
     flapNotifiedAt: entry.flapNotifiedAt,
     notifiedAt: entry.notifiedAt,
+    notifiedSeverity: entry.notifiedSeverity,
   };
 }
 

@@ -2,7 +2,14 @@ import type { FaultPolicy } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { activeWindows } from '../maintenance/service.ts';
 import { columnsOf, entryOf, keyOf, newEntry, type Entry } from './book.ts';
-import { confirm, open, step, type FlapPolicy, type Observation } from './engine.ts';
+import {
+  confirm,
+  open,
+  step,
+  type FlapPolicy,
+  type Observation,
+  type Transition,
+} from './engine.ts';
 import { noData, observationsOf, type ResultForFaults } from './observe.ts';
 import * as repo from './repository.ts';
 import { resolveSuppression } from './suppression.ts';
@@ -20,6 +27,8 @@ export class Book {
   readonly touched: Entry[] = [];
   /** Conditions each check has open, for the good observations a result implies. */
   readonly byCheck = new Map<string, Set<string>>();
+  /** Conditions that reopened while flapping: their earlier faults are not announced resolved. */
+  readonly superseded: Array<{ deviceId: string; condition: string }> = [];
 
   add(entry: Entry): void {
     if (entry.record.state === 'open') {
@@ -67,10 +76,13 @@ export async function evaluateResults(
 
   const windows = await activeWindows(tx, deviceIds, now);
   const ordered = results
+    // A result older than the check's last one (a spool replayed late) is history: it is stored,
+    // but it cannot open or settle a fault about the present.
+    .filter((r) => r.lastRunAtMs == null || r.atMs > r.lastRunAtMs)
     .filter((r) => windows.get(r.deviceId)?.mode !== 'skip')
     .sort((a, b) => a.atMs - b.atMs);
   const history = await flapHistory(tx, policy, ordered, book, now);
-  evaluateInMemory(book, ordered, policy, history, now);
+  evaluateInMemory(book, ordered, policy, history);
   markMaintenance(book, windows, now);
   return finish(tx, book, now);
 }
@@ -84,7 +96,6 @@ export function evaluateInMemory(
   ordered: ResultForFaults[],
   policy: FaultPolicy,
   history: Map<string, Date | number[] | null>,
-  now: Date,
 ): void {
   const flap = flapPolicyOf(policy);
   const none = new Set<string>();
@@ -94,7 +105,7 @@ export function evaluateInMemory(
       book.byCheck.get(result.checkId) ?? none,
       policy.holdDownIntervals,
     );
-    for (const obs of seen) apply(book, obs, flap, history, now);
+    for (const obs of seen) apply(book, obs, flap, history);
   }
 }
 
@@ -136,7 +147,6 @@ function apply(
   obs: Observation,
   flap: FlapPolicy,
   history: Map<string, Date | number[] | null>,
-  now: Date,
 ): void {
   const key = keyOf(obs.deviceId, obs.condition);
   const entry = book.open.get(key);
@@ -144,19 +154,32 @@ function apply(
     if (obs.severity === null) return;
     const past = history.get(key);
     const opened = open({ ...obs, severity: obs.severity }, flap, Array.isArray(past) ? past : []);
-    const created = newEntry(opened.fault, opened.transitions, now);
-    // A condition already announced as flapping is not announced again when it reopens.
+    const created = newEntry(opened.fault, opened.transitions);
+    // A condition already announced as flapping is not announced again when it reopens: it
+    // counts as announced, so that its resolved message comes once it settles.
     const announced = history.get(`${key}\u0000notified`);
-    if (created.record.flapping && announced instanceof Date) created.flapNotifiedAt = announced;
+    if (created.record.flapping && announced instanceof Date) {
+      created.flapNotifiedAt = announced;
+      created.notifiedAt = announced;
+      created.notifiedSeverity = created.record.severity;
+      book.superseded.push({ deviceId: obs.deviceId, condition: obs.condition });
+    }
     history.delete(key);
     book.add(created);
     return;
   }
   // One condition, one owner: another check's view of it waits until this fault is gone.
   if (entry.record.source === 'check' && obs.checkId !== entry.record.checkId) return;
+  const message = entry.record.message;
   const transitions = step(entry.record, obs, flap);
   entry.transitions.push(...transitions);
   entry.dirty = true;
+  if (transitions.length > 0 || entry.record.message !== message) entry.visible = true;
+  // Settled from flapping while still bad: it is a plain fault now, and alarms as one.
+  if (transitions.some((t) => t.kind === 'steady') && entry.record.state === 'open') {
+    entry.notifiedAt = null;
+    entry.notifiedSeverity = null;
+  }
   if (entry.record.state !== 'open') {
     book.closed(entry);
     history.set(key, entry.record.flapChangesMs);
@@ -164,16 +187,19 @@ function apply(
   }
 }
 
-/** Faults on a device in a *record* window are flagged and kept quiet; outside one, released. */
+/**
+ * Faults on a device in a window are flagged and kept quiet (in a *skip* window they are also
+ * frozen, since nothing is evaluated); outside one, released.
+ */
 function markMaintenance(book: Book, windows: Windows, now: Date): void {
   for (const entry of book.open.values()) {
     const window = windows.get(entry.record.deviceId);
-    const inRecord = window?.mode === 'record';
-    if (inRecord && !entry.inMaintenance) {
+    if (window && !entry.inMaintenance) {
       entry.inMaintenance = true;
       entry.maintenanceWindowId = window.windowId;
       entry.notes.push({ kind: 'maintenance', detail: window.reason });
       entry.dirty = true;
+      entry.visible = true;
     } else if (!window && entry.inMaintenance) {
       release(entry, now);
     }
@@ -184,31 +210,54 @@ function markMaintenance(book: Book, windows: Windows, now: Date): void {
 function release(entry: Entry, now: Date): void {
   entry.inMaintenance = false;
   entry.maintenanceWindowId = null;
-  entry.rootSince = now;
+  // It has been bad all along, in the window: that is its evidence, so it alarms now rather than
+  // after another group wait and another poll.
+  entry.rootSince = new Date(Math.min(now.getTime(), entry.record.lastBadAtMs));
   entry.notes.push({ kind: 'maintenance_ended', detail: 'the maintenance window ended' });
   entry.dirty = true;
+  entry.visible = true;
 }
 
-/** Folds consequences under their roots, then writes every changed fault and its timeline. */
-async function finish(tx: Db, book: Book, now: Date): Promise<string[]> {
-  const changed = book.touched.filter((e) => e.dirty);
-  if (changed.length === 0) return [];
-  const extra = await resolveSuppression(tx, book.touched, now);
-  const all = [...book.touched, ...extra];
-  const written: string[] = [];
+/**
+ * Folds consequences under their roots, then writes every changed fault and its timeline.
+ * Returns the faults whose change shows (a transition, a new message, folded or released); a
+ * result that only confirms a fault is written but not published.
+ */
+async function finish(tx: Db, book: Book, now: Date, alsoJudge: Entry[] = []): Promise<string[]> {
+  if (!book.touched.some((e) => e.dirty) && alsoJudge.length === 0) return [];
+  const extra = await resolveSuppression(tx, book.touched, now, alsoJudge);
+  const all = [...book.touched, ...extra.filter((e) => !book.touched.includes(e))];
+  const fresh = new Set(all.filter((e) => e.isNew).map((e) => e.id));
+  // Order matters for the one-open-fault-per-condition index and the foreign key of
+  // `suppressed_by`: first the faults that already exist (one that cleared frees its condition
+  // for the fault reopening it), then new ones, unfolded, then every fold that names a new one.
+  const foldLater = (e: Entry) => e.suppressedBy !== null && fresh.has(e.suppressedBy);
+  for (const entry of all) {
+    if (!entry.dirty || entry.isNew) continue;
+    await repo.updateFault(tx, entry.id, {
+      ...columnsOf(entry),
+      suppressedBy: foldLater(entry) ? null : entry.suppressedBy,
+    });
+  }
   const dropped = new Set<string>();
-  // New faults go in unfolded, so a consequence never names a root not yet stored.
-  for (const entry of all.filter((e) => e.isNew)) {
+  for (const entry of all) {
+    if (!entry.isNew) continue;
     const row = await repo.insertFault(tx, { ...columnsOf(entry), suppressedBy: null });
     // Another transaction opened the same fault first: its evaluation speaks for this one.
     if (!row) dropped.add(entry.id);
   }
+  const written: string[] = [];
   for (const entry of all) {
     if (!entry.dirty || dropped.has(entry.id)) continue;
     if (entry.suppressedBy && dropped.has(entry.suppressedBy)) entry.suppressedBy = null;
-    if (!entry.isNew || entry.suppressedBy) await repo.updateFault(tx, entry.id, columnsOf(entry));
+    if (foldLater(entry) || (entry.isNew && entry.suppressedBy)) {
+      await repo.updateFault(tx, entry.id, { suppressedBy: entry.suppressedBy });
+    }
     await writeTimeline(tx, entry);
-    written.push(entry.id);
+    if (entry.isNew || entry.visible) written.push(entry.id);
+  }
+  for (const { deviceId, condition } of book.superseded) {
+    await repo.markSuperseded(tx, deviceId, condition, now);
   }
   return written;
 }
@@ -251,55 +300,117 @@ async function writeTimeline(tx: Db, entry: Entry): Promise<void> {
 }
 
 /**
- * What the clock moves rather than a result: a trap's hold-down running out, a check gone
- * silent, a shelf expiring, a maintenance window ending. Returns the faults it changed.
+ * What the clock moves rather than a result: a trap's hold-down running out, checks gone silent
+ * (or back), faults whose check was deleted or switched off, consequences whose root is gone, a
+ * shelf expiring, a maintenance window ending. Returns the faults whose change shows.
+ * `since` is when this engine started: a check is not called silent for the time the server
+ * itself was down.
  */
-export async function tickFaults(tx: Db, policy: FaultPolicy, now: Date): Promise<string[]> {
+export async function tickFaults(
+  tx: Db,
+  policy: FaultPolicy,
+  now: Date,
+  since: Date = new Date(0),
+): Promise<string[]> {
   const book = new Book();
   for (const row of await repo.faultsDueOnTick(tx)) book.add(entryOf(row));
   const nowMs = now.getTime();
+  const orphaned = new Set((await repo.checklessFaults(tx)).map((f) => f.id));
   for (const entry of [...book.open.values()]) {
-    if (entry.record.source !== 'check') {
-      const transitions = confirm(entry.record, nowMs);
-      if (transitions.length > 0) {
-        entry.transitions.push(...transitions);
-        entry.dirty = true;
-        if (entry.record.state !== 'open') book.closed(entry);
-      }
+    let transitions: Transition[] = [];
+    if (orphaned.has(entry.id)) {
+      transitions = retire(entry, nowMs);
+    } else if (entry.record.source !== 'check') {
+      transitions = confirm(entry.record, nowMs);
+    }
+    if (transitions.length > 0) {
+      entry.transitions.push(...transitions);
+      entry.dirty = true;
+      entry.visible = true;
+      if (entry.record.state !== 'open') book.closed(entry);
     }
   }
-  const silent = await repo.silentChecks(tx, policy.noDataIntervals, now);
+
+  // Silence is a device's: it holds while any enabled check of the device is silent.
+  const silent = await repo.silentChecks(tx, policy.noDataIntervals, now, since);
+  const silentDevices = new Map<string, (typeof silent)[number]>();
+  for (const check of silent) {
+    const seen = silentDevices.get(check.deviceId);
+    if (!seen || check.intervalS > seen.intervalS) silentDevices.set(check.deviceId, check);
+  }
   const devices = [
-    ...new Set([...silent.map((c) => c.deviceId), ...book.touched.map((e) => e.record.deviceId)]),
+    ...new Set([...silentDevices.keys(), ...book.touched.map((e) => e.record.deviceId)]),
   ];
   const windows = await activeWindows(tx, devices, now);
   const flap = flapPolicyOf(policy);
   const history = new Map<string, Date | number[] | null>();
-  for (const check of silent) {
-    if (windows.get(check.deviceId)?.mode === 'skip') continue;
-    // Every open silence is in the book: the tick loads them all.
-    if (book.open.has(keyOf(check.deviceId, noData))) continue;
+  for (const [deviceId, check] of silentDevices) {
+    if (windows.get(deviceId)?.mode === 'skip') continue;
     const silentS = check.intervalS * policy.noDataIntervals;
     apply(
       book,
-      {
-        deviceId: check.deviceId,
-        checkId: check.id,
-        condition: noData,
-        source: 'silence',
-        severity: 'major',
-        message: `no result for ${silentS} s (${policy.noDataIntervals} intervals)`,
-        atMs: nowMs,
-        holdDownS: policy.holdDownIntervals * check.intervalS,
-      },
+      silence(
+        deviceId,
+        check.id,
+        'major',
+        `no result for ${silentS} s (${policy.noDataIntervals} intervals)`,
+        nowMs,
+        policy.holdDownIntervals * check.intervalS,
+      ),
       flap,
       history,
-      now,
+    );
+  }
+  for (const entry of [...book.open.values()]) {
+    if (entry.record.condition !== noData || silentDevices.has(entry.record.deviceId)) continue;
+    apply(
+      book,
+      silence(entry.record.deviceId, entry.record.checkId, null, '', nowMs, entry.record.holdDownS),
+      flap,
+      history,
     );
   }
   markMaintenance(book, windows, now);
-  const changed = await finish(tx, book, now);
+  const freed = (await repo.foldedUnderClosed(tx)).map(entryOf);
+  const changed = await finish(tx, book, now, freed);
   return [...changed, ...(await repo.unshelveDue(tx, now))];
+}
+
+function silence(
+  deviceId: string,
+  checkId: string | null,
+  severity: 'major' | null,
+  message: string,
+  atMs: number,
+  holdDownS: number,
+): Observation {
+  return {
+    deviceId,
+    checkId,
+    condition: noData,
+    source: 'silence',
+    severity,
+    message,
+    atMs,
+    holdDownS,
+  };
+}
+
+/** A fault whose check was deleted or switched off: nothing will ever report on it again. */
+function retire(entry: Entry, nowMs: number): Transition[] {
+  const r = entry.record;
+  r.state = 'cleared';
+  r.restoredAtMs = nowMs;
+  r.clearedAtMs = nowMs;
+  r.betterSinceMs = null;
+  return [
+    {
+      kind: 'cleared',
+      atMs: nowMs,
+      severity: null,
+      detail: 'its check was deleted or switched off',
+    },
+  ];
 }
 
 /** A link trap, as the engine reads it. Other traps are kept as events and raise no fault. */
@@ -347,7 +458,6 @@ export async function evaluateTrap(
     },
     flapPolicyOf(policy),
     history,
-    now,
   );
   markMaintenance(book, windows, now);
   return finish(tx, book, now);

@@ -13,6 +13,8 @@ export interface ResultForFaults {
   message: string;
   readings: Reading[];
   atMs: number;
+  /** The check's newest result before this batch: an older result cannot speak for now. */
+  lastRunAtMs?: number | null;
 }
 
 export const unreachable = 'unreachable';
@@ -24,7 +26,7 @@ const statusRank: Record<Status, number> = { ok: 0, unknown: 0, warning: 1, crit
  * What one result says, condition by condition. A run that read nothing and failed says the
  * device is unreachable, and nothing about its readings: their faults stay as they were, folded
  * under the unreachable one. Otherwise each judged reading that is not ok is a bad observation,
- * every condition this check has open and did not report bad is a good one, and a failure no
+ * every condition this check has open whose reading came back ok is a good one, and a failure no
  * reading explains (an HTTP 500, a reboot) is the check's own condition.
  * `openConditions` are the conditions of this check's open faults.
  */
@@ -47,16 +49,10 @@ export function observationsOf(
     message: '',
   });
   // Unknown says nothing either way: a check whose secret no longer opens, say.
-  if (result.status === 'unknown' && result.readings.length === 0) {
-    return openConditions.has(noData) ? [good(noData)] : [];
-  }
+  if (result.status === 'unknown' && result.readings.length === 0) return [];
   const failed = result.status === 'warning' || result.status === 'critical';
   if (failed && result.readings.length === 0) {
-    const observed: Observation[] = [
-      { ...base, condition: unreachable, severity: 'critical', message: result.message },
-    ];
-    if (openConditions.has(noData)) observed.push(good(noData));
-    return observed;
+    return [{ ...base, condition: unreachable, severity: 'critical', message: result.message }];
   }
 
   const bad = new Map<string, Observation>();
@@ -82,8 +78,15 @@ export function observationsOf(
     });
   }
   const observed = [...bad.values()];
+  const present = new Set(result.readings.map((r) => r.name));
   for (const condition of openConditions) {
-    if (!bad.has(condition)) observed.push(good(condition));
+    if (bad.has(condition)) continue;
+    // A reading that is missing says nothing: a failed disk that dropped out of the table, or a
+    // walk cut short, must not clear its fault. Silence is the clock's to judge, not a result's.
+    const readingGone =
+      !present.has(condition) && condition !== unreachable && !condition.startsWith('check.');
+    if (readingGone || condition === noData) continue;
+    observed.push(good(condition));
   }
   return observed;
 }

@@ -25,31 +25,48 @@ const quiet = (now: Date) =>
  * - a resolved message for an announced fault that cleared.
  * Rows are locked and skipped if locked, so two servers never announce one fault twice.
  */
+const rankOf = (column: typeof faults.severity | typeof faults.notifiedSeverity) =>
+  sql`case ${column} when 'critical' then 4 when 'major' then 3 when 'minor' then 2 when 'warning' then 1 else 0 end`;
+
 export async function planNotifications(
   db: Db,
   policy: NotifyPolicy,
   now: Date,
+  flapWindowS = 900,
 ): Promise<string[]> {
   const groupCutoff = new Date(now.getTime() - policy.groupWaitS * 1000);
+  const worse = sql`${rankOf(faults.severity)} > ${rankOf(faults.notifiedSeverity)}`;
   const due = await db
     .select({
       id: faults.id,
       kind: sql<NotificationKind>`case
         when ${faults.state} = 'cleared' then 'resolved'
         when ${faults.flapping} then 'flapping'
-        when ${faults.notifiedAt} is null then 'alarm'
+        when ${faults.notifiedAt} is null or ${worse} then 'alarm'
         else 'repeat' end`,
     })
     .from(faults)
     .where(
       or(
-        // First alarm: stood on its own for the group wait, not improving, not flapping.
+        // First alarm: stood on its own for the group wait, not improving, not flapping, and
+        // seen bad since it stood alone (a consequence freed from its root needs fresh evidence;
+        // a trap's fault gets none, so its trap is its evidence).
         and(
           eq(faults.state, 'open'),
           isNull(faults.notifiedAt),
           eq(faults.flapping, false),
           isNull(faults.betterSince),
           lte(faults.rootSince, groupCutoff),
+          sql`(${faults.source} = 'trap' or ${faults.lastBadAt} >= ${faults.rootSince})`,
+          sql`not (${quiet(now)})`,
+        ),
+        // Worse than when it was announced: announced again, acknowledged or not, so a channel
+        // that only hears critical hears a fault that became critical.
+        and(
+          eq(faults.state, 'open'),
+          isNotNull(faults.notifiedAt),
+          eq(faults.flapping, false),
+          worse,
           sql`not (${quiet(now)})`,
         ),
         and(
@@ -68,11 +85,15 @@ export async function planNotifications(
               sql`not (${quiet(now)})`,
             )
           : sql`false`,
+        // Resolved; a flapping condition only once it has stayed clear for the flap window.
         and(
           eq(faults.state, 'cleared'),
           isNotNull(faults.notifiedAt),
           isNull(faults.resolvedNotifiedAt),
-          eq(faults.flapping, false),
+          or(
+            eq(faults.flapping, false),
+            lte(faults.clearedAt, new Date(now.getTime() - flapWindowS * 1000)),
+          ),
         ),
       ),
     )
@@ -106,15 +127,26 @@ export async function planNotifications(
   return ids;
 }
 
-function marks(kind: NotificationKind, now: Date): Partial<typeof faults.$inferInsert> {
+function marks(kind: NotificationKind, now: Date): Parameters<ReturnType<Db['update']>['set']>[0] {
   switch (kind) {
     case 'alarm':
-      return { notifiedAt: now, lastNotifiedAt: now, updatedAt: now };
+      return {
+        notifiedAt: now,
+        lastNotifiedAt: now,
+        notifiedSeverity: sql`${faults.severity}`,
+        updatedAt: now,
+      };
     case 'repeat':
-      return { lastNotifiedAt: now, updatedAt: now };
+      return { lastNotifiedAt: now, notifiedSeverity: sql`${faults.severity}`, updatedAt: now };
     case 'flapping':
       // Announced as flapping: its later opens and clears stay quiet, and it is not alarmed again.
-      return { flapNotifiedAt: now, notifiedAt: now, lastNotifiedAt: now, updatedAt: now };
+      return {
+        flapNotifiedAt: now,
+        notifiedAt: now,
+        lastNotifiedAt: now,
+        notifiedSeverity: sql`${faults.severity}`,
+        updatedAt: now,
+      };
     case 'resolved':
       return { resolvedNotifiedAt: now, updatedAt: now };
     case 'test':

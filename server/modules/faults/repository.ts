@@ -8,6 +8,7 @@ import {
   downtimes,
   faultEvents,
   faults,
+  probes,
   rooms,
   suiteDevices,
   suites,
@@ -24,6 +25,7 @@ export function openFaults(db: Db, deviceIds: string[]) {
     .select()
     .from(faults)
     .where(and(eq(faults.state, 'open'), inArray(faults.deviceId, deviceIds)))
+    .orderBy(faults.id)
     .for('update');
 }
 
@@ -232,8 +234,12 @@ export function listFaults(db: Db, filter: FaultFilter) {
     .limit(filter.limit ?? 500);
 }
 
-/** Checks silent for `intervals` of their interval: no result since then, or never one. */
-export function silentChecks(db: Db, intervals: number, now: Date) {
+/**
+ * Enabled checks silent for `intervals` of their interval: no result since then (or since they
+ * were made, or since `since`, when the engine started), leaving out checks of a probe that is
+ * down: the probes page says so, once, rather than a fault for each of its devices.
+ */
+export function silentChecks(db: Db, intervals: number, now: Date, since: Date) {
   return db
     .select({
       id: checks.id,
@@ -245,15 +251,24 @@ export function silentChecks(db: Db, intervals: number, now: Date) {
     .where(
       and(
         eq(checks.enabled, true),
+        sql`not exists (select 1 from ${probes} p where p.id = ${checks.probeId} and p.state = 'down')`,
         lte(
-          sql`coalesce(${checks.lastRunAt}, ${checks.createdAt})`,
+          sql`greatest(coalesce(${checks.lastRunAt}, ${checks.createdAt}), ${since.toISOString()}::timestamptz)`,
           sql`${now.toISOString()}::timestamptz - make_interval(secs => ${checks.intervalS} * ${intervals})`,
         ),
       ),
     );
 }
 
-/** Open faults a clock, not a result, moves on: traps' hold-downs, silences, windows. */
+// A check fault no result will ever settle: its check was deleted (the column went null) or
+// switched off.
+const checkless = sql`(${faults.source} = 'check' and (${faults.checkId} is null or not exists (
+  select 1 from ${checks} c where c.id = ${faults.checkId} and c.enabled)))`;
+
+/**
+ * Open faults a clock, not a result, moves on: traps' hold-downs, silences, windows, and faults
+ * whose check is gone. Locked in one order, so two servers' ticks cannot deadlock each other.
+ */
 export function faultsDueOnTick(db: Db) {
   return db
     .select()
@@ -265,10 +280,65 @@ export function faultsDueOnTick(db: Db) {
           and(inArray(faults.source, ['trap', 'silence']), isNotNull(faults.betterSince)),
           eq(faults.inMaintenance, true),
           eq(faults.condition, 'no_data'),
+          checkless,
         ),
       ),
     )
+    .orderBy(faults.id)
     .for('update');
+}
+
+export function checklessFaults(db: Db) {
+  return db
+    .select({ id: faults.id })
+    .from(faults)
+    .where(and(eq(faults.state, 'open'), checkless));
+}
+
+/** Open faults folded under a fault that is no longer open (its device re-parented meanwhile). */
+export function foldedUnderClosed(db: Db) {
+  return db
+    .select()
+    .from(faults)
+    .where(
+      and(
+        eq(faults.state, 'open'),
+        isNotNull(faults.suppressedBy),
+        sql`not exists (select 1 from ${faults} r where r.id = ${faults.suppressedBy} and r.state = 'open')`,
+      ),
+    )
+    .orderBy(faults.id)
+    .for('update');
+}
+
+/** Open faults folded under these faults. */
+export function foldedUnder(db: Db, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([] as FaultRow[]);
+  return db
+    .select()
+    .from(faults)
+    .where(and(eq(faults.state, 'open'), inArray(faults.suppressedBy, ids)))
+    .orderBy(faults.id)
+    .for('update');
+}
+
+/**
+ * A condition reopened while flapping: its earlier, announced faults get no resolved message of
+ * their own; the last one, once it settles, speaks for them.
+ */
+export async function markSuperseded(db: Db, deviceId: string, condition: string, now: Date) {
+  await db
+    .update(faults)
+    .set({ resolvedNotifiedAt: now })
+    .where(
+      and(
+        eq(faults.deviceId, deviceId),
+        eq(faults.condition, condition),
+        eq(faults.state, 'cleared'),
+        isNotNull(faults.notifiedAt),
+        sql`${faults.resolvedNotifiedAt} is null`,
+      ),
+    );
 }
 
 /** Shelves whose time ran out: the fault is back on the console. */

@@ -245,11 +245,12 @@ export function startFaultEngine(
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  const startedAt = new Date();
   const run = async () => {
     const now = new Date();
     const { changed, planned } = await ctx.db.transaction(async (tx) => ({
-      changed: await tickFaults(tx, ctx.config.faults, now),
-      planned: await planNotifications(tx, ctx.config.notify, now),
+      changed: await tickFaults(tx, ctx.config.faults, now, startedAt),
+      planned: await planNotifications(tx, ctx.config.notify, now, ctx.config.faults.flapWindowS),
     }));
     await publishFaults(ctx, [...changed, ...planned]);
     if (planned.length > 0) hooks.onNotified?.();

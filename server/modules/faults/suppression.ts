@@ -10,19 +10,15 @@ interface Causal {
 }
 
 /**
- * A fault can cause faults on the devices that depend on its device: the device unreachable or
- * silent, or anything critical on it (a storage array down takes its clients' work with it).
+ * A fault causes faults on the devices that depend on its device when the device is gone from
+ * their view: unreachable or silent. Anything else on it (a hot disk, a degraded RAID still
+ * serving) leaves its dependants' faults their own.
  */
 const isCausal = (e: Entry) =>
   e.record.state === 'open' &&
-  (e.record.condition === unreachable ||
-    e.record.condition === noData ||
-    e.record.severity === 'critical');
+  (e.record.condition === unreachable || e.record.condition === noData);
 
-const touchesCauses = (e: Entry) =>
-  e.isNew ||
-  e.record.state !== 'open' ||
-  e.transitions.some((t) => t.kind === 'worse' || t.kind === 'improved');
+const touchesCauses = (e: Entry) => e.isNew || e.record.state !== 'open';
 
 /**
  * Folds each open fault under its root cause: its own device unreachable, else the nearest
@@ -30,8 +26,13 @@ const touchesCauses = (e: Entry) =>
  * fault's own root. A fault with neither stands on its own. Returns faults outside `touched`
  * (on dependants) that changed; `touched` entries are changed in place.
  */
-export async function resolveSuppression(tx: Db, touched: Entry[], now: Date): Promise<Entry[]> {
-  if (!touched.some(touchesCauses)) return [];
+export async function resolveSuppression(
+  tx: Db,
+  touched: Entry[],
+  now: Date,
+  alsoJudge: Entry[] = [],
+): Promise<Entry[]> {
+  if (!touched.some(touchesCauses) && alsoJudge.length === 0) return [];
   const edges = await repo.dependencyEdges(tx);
   const parentsOf = new Map<string, string[]>();
   const childrenOf = new Map<string, string[]>();
@@ -43,6 +44,9 @@ export async function resolveSuppression(tx: Db, touched: Entry[], now: Date): P
   const causes = new Map<string, Causal>(
     (await repo.openCausalFaults(tx)).map((c) => [c.id, c] as const),
   );
+  // Faults folded under one that cleared here are judged again even where the edges have moved
+  // since (a device re-parented during the outage).
+  const closedHere = touched.filter((e) => e.record.state !== 'open').map((e) => e.id);
   for (const e of touched) {
     if (isCausal(e))
       causes.set(e.id, { id: e.id, deviceId: e.record.deviceId, condition: e.record.condition });
@@ -59,15 +63,20 @@ export async function resolveSuppression(tx: Db, touched: Entry[], now: Date): P
 
   const changedDevices = [...new Set(touched.filter(touchesCauses).map((e) => e.record.deviceId))];
   const dependants = walk(changedDevices, childrenOf);
-  const known = new Set(touched.map((e) => e.id));
-  const extra = (
-    await repo.openFaults(
+  const known = new Set([...touched, ...alsoJudge].map((e) => e.id));
+  const extra: Entry[] = [...alsoJudge];
+  const rows = [
+    ...(await repo.openFaults(
       tx,
-      [...dependants].filter((d) => !changedDevices.includes(d)),
-    )
-  )
-    .filter((row) => !known.has(row.id))
-    .map(entryOf);
+      dependants.filter((d) => !changedDevices.includes(d)),
+    )),
+    ...(await repo.foldedUnder(tx, closedHere)),
+  ];
+  for (const row of rows) {
+    if (known.has(row.id)) continue;
+    known.add(row.id);
+    extra.push(entryOf(row));
+  }
 
   const roots = new Map<string, string | null>();
   const rootOf = (cause: Causal, seen: Set<string>): string => {
@@ -102,6 +111,7 @@ export async function resolveSuppression(tx: Db, touched: Entry[], now: Date): P
     }
     e.suppressedBy = root;
     e.dirty = true;
+    e.visible = true;
   }
   return extra.filter((e) => e.dirty);
 }

@@ -186,7 +186,7 @@ export async function rootCausesOf(db: Db, deviceIds: string[]): Promise<Map<str
       from faults f
       join faults r on r.id = f.suppressed_by
       join devices d on d.id = r.device_id
-      where f.state = 'open' and r.device_id <> f.device_id
+      where f.state = 'open' and r.state = 'open' and r.device_id <> f.device_id
         and f.device_id in (${sql.join(
           deviceIds.map((id) => sql`${id}::uuid`),
           sql`, `,

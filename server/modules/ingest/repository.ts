@@ -43,6 +43,7 @@ export function checksByIds(db: Db, ids: string[]) {
       deviceId: checks.deviceId,
       kind: checks.kind,
       intervalS: checks.intervalS,
+      lastRunAt: checks.lastRunAt,
       probeId: checks.probeId,
     })
     .from(checks)

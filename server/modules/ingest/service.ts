@@ -73,7 +73,12 @@ export interface IngestSummary {
 }
 
 type Timed = CheckResult & { atMs: number };
-type Placed = Timed & { deviceId: string; kind: string; intervalS: number };
+type Placed = Timed & {
+  deviceId: string;
+  kind: string;
+  intervalS: number;
+  lastRunAtMs: number | null;
+};
 
 /** Each result's time, clamped to now when ahead of it; a time JavaScript cannot hold is refused. */
 function timed(results: CheckResult[], now: number): Timed[] {
@@ -122,7 +127,15 @@ export async function ingestResults(
     const kept: Placed[] = recent.flatMap((r) => {
       const check = known.get(r.checkId);
       if (!check || check.probeId !== probeId) return [];
-      return [{ ...r, deviceId: check.deviceId, kind: check.kind, intervalS: check.intervalS }];
+      return [
+        {
+          ...r,
+          deviceId: check.deviceId,
+          kind: check.kind,
+          intervalS: check.intervalS,
+          lastRunAtMs: check.lastRunAt?.getTime() ?? null,
+        },
+      ];
     });
     if (kept.length === 0) return { kept, duplicates: 0, changes: [], faults: [] };
     const stored = await store(tx, kept);
