@@ -44,6 +44,7 @@ export interface NotifyPolicy {
   repeatMinutes: number;
   /** Failed deliveries are retried with backoff up to this many attempts. */
   maxAttempts: number;
+  /** The shortest gap between the dispatcher's own runs; it sleeps until the next message is due. */
   pollMs: number;
 }
 

@@ -119,6 +119,13 @@ export async function benchTrapLatency(): Promise<void> {
       body: JSON.stringify({ username: 'admin', password }),
     });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    // The traps come from a known switch, so each one also opens its port's fault: the whole path.
+    const device = await fetch(`${server.url}/api/devices`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench core switch', kind: 'switch', host: '127.0.0.1' }),
+    });
+    if (device.status !== 201) throw new Error(`bench device: ${device.status}`);
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws`, {
       headers: { cookie },
     });
@@ -135,7 +142,7 @@ export async function benchTrapLatency(): Promise<void> {
     const p = (list: number[], q: number) => percentile(list, q).toFixed(1);
     console.log(
       `trap -> websocket event, ${traps} linkDown traps at one per ${gapMs} ms, embedded database:\n` +
-        `  ours (receive, match to device, store, publish): p50 ${p(ours, 50)} ms, p99 ${p(ours, 99)} ms, max ${p(ours, 100)} ms (target p99 <= 250 ms)\n` +
+        `  ours (receive, match to device, store, publish; each trap also opens its port's fault): p50 ${p(ours, 50)} ms, p99 ${p(ours, 99)} ms, max ${p(ours, 100)} ms (target p99 <= 250 ms)\n` +
         `  baseline (net-snmp receiver straight to a websocket): p50 ${p(floor, 50)} ms, p99 ${p(floor, 99)} ms\n` +
         `  ratio ours/baseline p99: ${(percentile(ours, 99) / percentile(floor, 99)).toFixed(2)}`,
     );

@@ -3,7 +3,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { faults, notificationChannels, notifications } from '../../server/db/schema/index.ts';
 import type { FaultView, LiveEvent } from '../../server/live-events.ts';
-import { sendDue, startDispatcher } from '../../server/modules/notifications/dispatcher.ts';
+import {
+  sendDue,
+  startDispatcher,
+  type Dispatcher,
+} from '../../server/modules/notifications/dispatcher.ts';
 import { enqueue, type FaultMessage } from '../../server/modules/notifications/service.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
@@ -631,12 +635,12 @@ for (const { store, needs } of stores) {
     it('runs on its own once started, and stop() waits for the run under way', async () => {
       await reset();
       await webhook('Dispatched');
-      const dispatcher = startDispatcher(t.ctx);
+      const dispatcher = startDispatcher(t.ctx, { backstopMs: 500 });
       try {
         await queue({ kind: 'alarm', root: await fault(), consequences: [] });
         dispatcher.kick();
         await sink.waitForRequests(1);
-        // No kick: the 100 ms poll finds it.
+        // No kick (as when another server queued it): the backstop timer finds it.
         await queue({ kind: 'alarm', root: await fault(), consequences: [] });
         await sink.waitForRequests(2);
       } finally {
@@ -659,6 +663,79 @@ for (const { store, needs } of stores) {
         ]);
       } finally {
         await silent.close();
+      }
+    });
+
+    /** Resolves once the dispatcher's run is over and its timer set: when it will look next. */
+    const asleep = (dispatcher: Dispatcher) =>
+      waitFor(() => dispatcher.nextRunAt, { what: 'the dispatcher to set its timer' });
+
+    it('does not look in an idle outbox every pollMs, only on a kick or its backstop', async () => {
+      await reset();
+      await webhook('Idle');
+      const notify = { ...t.ctx.config.notify, pollMs: 50 };
+      const dispatcher = startDispatcher(
+        { ...t.ctx, config: { ...t.ctx.config, notify } },
+        { backstopMs: 1_500 },
+      );
+      try {
+        await queue({ kind: 'alarm', root: await fault(), consequences: [] });
+        dispatcher.kick();
+        await sink.waitForRequests(1);
+        // Sent, and nothing else pending: the only timer left is the backstop.
+        const wake = await waitFor(
+          () => (dispatcher.nextRunAt?.getTime() ?? 0) - Date.now() > 1_000 && dispatcher.nextRunAt,
+          { what: 'the dispatcher to sleep until its backstop' },
+        );
+        const runs = dispatcher.runs;
+        await queue({ kind: 'alarm', root: await fault(), consequences: [] });
+        const [, found] = await sink.waitForRequests(2);
+        expect(found!.at).toBeGreaterThanOrEqual(wake.getTime());
+        await asleep(dispatcher);
+        // One look in over a second; polling every 50 ms would have been twenty or more.
+        expect(dispatcher.runs - runs).toBe(1);
+      } finally {
+        await dispatcher.stop();
+      }
+      expect(dispatcher.nextRunAt).toBeNull();
+    });
+
+    it('wakes for a retry when its backoff ends, with the messages held behind it', async () => {
+      await reset();
+      const hook = await webhook('Back in five');
+      sink.failNext(1);
+      const dispatcher = startDispatcher(t.ctx);
+      try {
+        const root = await fault();
+        await queue({ kind: 'alarm', root, consequences: [] });
+        await queue({ kind: 'resolved', root, consequences: [] });
+        dispatcher.kick();
+        const [failed, held] = await waitFor(async () => {
+          const rows = await outbox(hook.id);
+          return rows[0]?.attempts === 1 && rows;
+        });
+        const wake = await asleep(dispatcher);
+        expect(failed!.state).toBe('pending');
+        expect(held).toMatchObject({ state: 'pending', attempts: 0 });
+        // Its timer is for the retry: not the next poll (the resolved message is due, but waits
+        // behind the alarm), nor the 30 s backstop.
+        const retryAt = failed!.nextAttemptAt.getTime();
+        expect(Math.abs(wake.getTime() - retryAt)).toBeLessThan(100);
+        const runs = dispatcher.runs;
+
+        const requests = await sink.waitForRequests(3, 10_000);
+        expect(requests[1]!.at).toBeGreaterThanOrEqual(retryAt);
+        expect(requests[1]!.at - retryAt).toBeLessThan(2_000);
+        expect(requests.map((r) => (r.json as { kind: string }).kind)).toEqual([
+          'alarm',
+          'alarm',
+          'resolved',
+        ]);
+        await asleep(dispatcher);
+        expect(dispatcher.runs - runs).toBe(1);
+        expect((await outbox(hook.id)).map((r) => r.state)).toEqual(['sent', 'sent']);
+      } finally {
+        await dispatcher.stop();
       }
     });
 

@@ -1,5 +1,6 @@
 import type { FaultPolicy } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import type { downtimes } from '../../db/schema/index.ts';
 import { activeWindows } from '../maintenance/service.ts';
 import { columnsOf, entryOf, keyOf, newEntry, type Entry } from './book.ts';
 import {
@@ -239,49 +240,59 @@ async function finish(tx: Db, book: Book, now: Date, alsoJudge: Entry[] = []): P
       suppressedBy: foldLater(entry) ? null : entry.suppressedBy,
     });
   }
-  const dropped = new Set<string>();
-  for (const entry of all) {
-    if (!entry.isNew) continue;
-    const row = await repo.insertFault(tx, { ...columnsOf(entry), suppressedBy: null });
-    // Another transaction opened the same fault first: its evaluation speaks for this one.
-    if (!row) dropped.add(entry.id);
-  }
+  // One statement each for new faults, timeline entries and downtimes: a storm of linkDowns
+  // opens hundreds at once.
+  const newOnes = all.filter((e) => e.isNew);
+  const inserted = await repo.insertFaults(
+    tx,
+    newOnes.map((e) => ({ ...columnsOf(e), suppressedBy: null })),
+  );
+  // Another transaction opened the same fault first: its evaluation speaks for this one.
+  const dropped = new Set(newOnes.map((e) => e.id).filter((id) => !inserted.has(id)));
   const written: string[] = [];
+  const events: repo.FaultEventRow[] = [];
+  const opened: Array<typeof downtimes.$inferInsert> = [];
   for (const entry of all) {
     if (!entry.dirty || dropped.has(entry.id)) continue;
     if (entry.suppressedBy && dropped.has(entry.suppressedBy)) entry.suppressedBy = null;
     if (foldLater(entry) || (entry.isNew && entry.suppressedBy)) {
       await repo.updateFault(tx, entry.id, { suppressedBy: entry.suppressedBy });
     }
-    await writeTimeline(tx, entry);
+    await timeline(tx, entry, events, opened);
     if (entry.isNew || entry.visible) written.push(entry.id);
   }
+  await repo.insertEvents(tx, events);
+  await repo.openDowntimes(tx, opened);
   for (const { deviceId, condition } of book.superseded) {
     await repo.markSuperseded(tx, deviceId, condition, now);
   }
   return written;
 }
 
-async function writeTimeline(tx: Db, entry: Entry): Promise<void> {
+/** Collects an entry's timeline and new downtime; writes the rarer downtime changes at once. */
+async function timeline(
+  tx: Db,
+  entry: Entry,
+  events: repo.FaultEventRow[],
+  opened: Array<typeof downtimes.$inferInsert>,
+): Promise<void> {
   const r = entry.record;
-  await repo.insertEvents(tx, [
-    ...entry.transitions.map((t) => ({
+  const noteAt = new Date();
+  for (const t of entry.transitions) {
+    events.push({
       faultId: entry.id,
       at: new Date(t.atMs),
       kind: t.kind,
       severity: t.severity,
       detail: t.detail,
-    })),
-    ...entry.notes.map((n) => ({
-      faultId: entry.id,
-      at: new Date(),
-      kind: n.kind,
-      detail: n.detail,
-    })),
-  ]);
+    });
+  }
+  for (const n of entry.notes) {
+    events.push({ faultId: entry.id, at: noteAt, kind: n.kind, detail: n.detail });
+  }
   for (const t of entry.transitions) {
     if (t.kind === 'opened') {
-      await repo.openDowntime(tx, {
+      opened.push({
         faultId: entry.id,
         deviceId: r.deviceId,
         condition: r.condition,
@@ -289,12 +300,17 @@ async function writeTimeline(tx: Db, entry: Entry): Promise<void> {
         startedAt: new Date(r.openedAtMs),
         inMaintenance: entry.inMaintenance,
       });
-    } else if (t.kind === 'worse') {
+    } else if (t.kind === 'worse' && !entry.isNew) {
       await repo.updateDowntime(tx, entry.id, { severity: r.peakSeverity });
     } else if (t.kind === 'cleared') {
-      await repo.updateDowntime(tx, entry.id, { endedAt: new Date(r.restoredAtMs ?? t.atMs) });
+      const endedAt = new Date(r.restoredAtMs ?? t.atMs);
+      const fresh = opened.find((d) => d.faultId === entry.id);
+      if (fresh) fresh.endedAt = endedAt;
+      else await repo.updateDowntime(tx, entry.id, { endedAt });
     }
   }
+  const fresh = opened.find((d) => d.faultId === entry.id);
+  if (fresh) fresh.severity = r.peakSeverity;
   entry.transitions = [];
   entry.notes = [];
 }
@@ -424,64 +440,56 @@ export interface TrapForFaults {
 
 /**
  * linkDown opens a major fault on the interface at once; linkUp starts its hold-down, which the
- * clock settles, since no result will come to confirm it.
+ * clock settles, since no result will come to confirm it. Traps come in storms (a switch
+ * rebooting sends one per port), so they are evaluated in batches, in the order received.
  */
-export async function evaluateTrap(
+export async function evaluateTraps(
   tx: Db,
   policy: FaultPolicy,
-  trap: TrapForFaults,
+  traps: TrapForFaults[],
   now: Date,
 ): Promise<string[]> {
-  if (trap.kind !== 'linkDown' && trap.kind !== 'linkUp') return [];
+  const links = traps.filter((t) => t.kind === 'linkDown' || t.kind === 'linkUp');
+  if (links.length === 0) return [];
+  const deviceIds = [...new Set(links.map((t) => t.deviceId))];
+  const conditions = [...new Set(links.map((t) => conditionOfLink(t.ifIndex)))];
   const book = new Book();
-  for (const row of await repo.openFaults(tx, [trap.deviceId])) book.add(entryOf(row));
-  const windows = await activeWindows(tx, [trap.deviceId], now);
-  if (windows.get(trap.deviceId)?.mode === 'skip') return [];
-  const history = await flapHistoryFor(
-    tx,
-    policy,
-    trap.deviceId,
-    conditionOfLink(trap.ifIndex),
-    now,
-  );
-  apply(
-    book,
-    {
-      deviceId: trap.deviceId,
-      checkId: null,
-      condition: conditionOfLink(trap.ifIndex),
-      source: 'trap',
-      severity: trap.kind === 'linkDown' ? 'major' : null,
-      message: trap.message,
-      atMs: trap.receivedAtMs,
-      holdDownS: policy.trapHoldDownS,
-    },
-    flapPolicyOf(policy),
-    history,
-  );
+  // Only these ports' faults: a switch with many faults open must not make each trap cost more.
+  for (const row of await repo.openFaults(tx, deviceIds, conditions)) book.add(entryOf(row));
+  const windows = await activeWindows(tx, deviceIds, now);
+  const history = new Map<string, Date | number[] | null>();
+  const since = new Date(now.getTime() - policy.flapWindowS * 1000);
+  for (const row of await repo.recentlyCleared(tx, deviceIds, conditions, since)) {
+    const key = keyOf(row.deviceId, row.condition);
+    if (history.has(key)) continue;
+    history.set(
+      key,
+      row.flapChanges.map((at) => Date.parse(at)),
+    );
+    history.set(`${key}\u0000notified`, row.flapNotifiedAt);
+  }
+  const flap = flapPolicyOf(policy);
+  for (const trap of links) {
+    if (windows.get(trap.deviceId)?.mode === 'skip') continue;
+    apply(
+      book,
+      {
+        deviceId: trap.deviceId,
+        checkId: null,
+        condition: conditionOfLink(trap.ifIndex),
+        source: 'trap',
+        severity: trap.kind === 'linkDown' ? 'major' : null,
+        message: trap.message,
+        atMs: trap.receivedAtMs,
+        holdDownS: policy.trapHoldDownS,
+      },
+      flap,
+      history,
+    );
+  }
   markMaintenance(book, windows, now);
   return finish(tx, book, now);
 }
 
 const conditionOfLink = (ifIndex: number | null) =>
   ifIndex === null ? 'trap.link_down' : `trap.link_down[${ifIndex}]`;
-
-async function flapHistoryFor(
-  tx: Db,
-  policy: FaultPolicy,
-  deviceId: string,
-  condition: string,
-  now: Date,
-): Promise<Map<string, Date | number[] | null>> {
-  const since = new Date(now.getTime() - policy.flapWindowS * 1000);
-  const [row] = await repo.recentlyCleared(tx, [deviceId], [condition], since);
-  const history = new Map<string, Date | number[] | null>();
-  if (row) {
-    history.set(
-      keyOf(deviceId, condition),
-      row.flapChanges.map((at) => Date.parse(at)),
-    );
-    history.set(`${keyOf(deviceId, condition)}\u0000notified`, row.flapNotifiedAt);
-  }
-  return history;
-}

@@ -104,7 +104,8 @@ export async function planNotifications(
 
   const ids = due.map((d) => d.id);
   const views = new Map((await faultViews(db, { ids, state: 'all' })).map((v) => [v.id, v]));
-  const folded = await faultViews(db, { state: 'open', suppressedBy: ids });
+  // Every consequence, however large the outage: the message says how many, and lists them.
+  const folded = await faultViews(db, { state: 'open', suppressedBy: ids, limit: 100_000 });
   for (const { id, kind } of due) {
     const root = views.get(id);
     if (!root) continue;

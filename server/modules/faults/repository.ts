@@ -19,12 +19,18 @@ export type NewFault = typeof faults.$inferInsert;
 export type FaultEventRow = typeof faultEvents.$inferInsert;
 
 /** The open faults of these devices, locked: two batches for one device take turns. */
-export function openFaults(db: Db, deviceIds: string[]) {
+export function openFaults(db: Db, deviceIds: string[], conditions?: string[]) {
   if (deviceIds.length === 0) return Promise.resolve([] as FaultRow[]);
   return db
     .select()
     .from(faults)
-    .where(and(eq(faults.state, 'open'), inArray(faults.deviceId, deviceIds)))
+    .where(
+      and(
+        eq(faults.state, 'open'),
+        inArray(faults.deviceId, deviceIds),
+        conditions === undefined ? undefined : inArray(faults.condition, conditions),
+      ),
+    )
     .orderBy(faults.id)
     .for('update');
 }
@@ -69,19 +75,6 @@ export function recentlyCleared(db: Db, deviceIds: string[], conditions: string[
     .orderBy(desc(faults.clearedAt));
 }
 
-/** Stores a new fault; null when another transaction opened the same one first. */
-export async function insertFault(db: Db, fault: NewFault): Promise<FaultRow | null> {
-  const [row] = await db
-    .insert(faults)
-    .values(fault)
-    .onConflictDoNothing({
-      target: [faults.deviceId, faults.condition],
-      where: sql`state = 'open'`,
-    })
-    .returning();
-  return row ?? null;
-}
-
 export async function updateFault(db: Db, id: string, values: Partial<NewFault>) {
   const [row] = await db
     .update(faults)
@@ -91,12 +84,26 @@ export async function updateFault(db: Db, id: string, values: Partial<NewFault>)
   return row;
 }
 
+/** Stores new faults; returns the ids stored (one another transaction opened first is not). */
+export async function insertFaults(db: Db, rows: NewFault[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const stored = await db
+    .insert(faults)
+    .values(rows)
+    .onConflictDoNothing({
+      target: [faults.deviceId, faults.condition],
+      where: sql`state = 'open'`,
+    })
+    .returning({ id: faults.id });
+  return new Set(stored.map((r) => r.id));
+}
+
 export async function insertEvents(db: Db, events: FaultEventRow[]) {
   if (events.length > 0) await db.insert(faultEvents).values(events);
 }
 
-export async function openDowntime(db: Db, row: typeof downtimes.$inferInsert) {
-  await db.insert(downtimes).values(row).onConflictDoNothing();
+export async function openDowntimes(db: Db, rows: Array<typeof downtimes.$inferInsert>) {
+  if (rows.length > 0) await db.insert(downtimes).values(rows).onConflictDoNothing();
 }
 
 export async function updateDowntime(

@@ -169,32 +169,92 @@ export interface Dispatcher {
   kick(): void;
   /** No more runs; resolves once the run under way has finished. */
   stop(): Promise<void>;
+  /** How many times it has looked in the outbox (`sendDue` runs); tests count them. */
+  readonly runs: number;
+  /** When the timer will next start a run; null while a run is under way, or once stopped. */
+  readonly nextRunAt: Date | null;
 }
 
+export interface DispatcherOptions extends DispatchOptions {
+  /**
+   * The longest it sleeps with nothing due sooner (at least `notify.pollMs`): messages another
+   * server queued on a shared database are found by then. 30 s unless a test wants it shorter.
+   */
+  backstopMs?: number;
+}
+
+const defaultBackstopMs = 30_000;
+
 /**
- * Runs `sendDue` every `notify.pollMs` and at once on `kick()` or a fault event (the engine
- * publishes after it commits, so its messages are in the outbox by then). Runs never overlap.
+ * Runs `sendDue` at once on `kick()` (the fault engine's, once it has committed messages to the
+ * outbox), and on a timer set after each run for when the next pending message is due: a retry
+ * after its backoff, or a lease running out. The timer waits at least `notify.pollMs` and at most
+ * `backstopMs` (30 s): an idle dispatcher looks twice a minute, not every `pollMs`, and still finds
+ * messages another server queued on a shared database (that server's dispatcher is kicked for
+ * them; this is the fallback). Runs never overlap.
+ *
+ * Fault events do not wake it: only the engine's tick fills the outbox, and it kicks; most fault
+ * changes queue nothing, and a storm of traps would otherwise cost a run per event.
  */
-export function startDispatcher(ctx: Services, options: DispatchOptions = {}): Dispatcher {
+export function startDispatcher(ctx: Services, options: DispatcherOptions = {}): Dispatcher {
   const batchSize = options.batchSize ?? defaultBatch;
+  const pollMs = ctx.config.notify.pollMs;
+  const longestWaitMs = Math.max(pollMs, options.backstopMs ?? defaultBackstopMs);
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let runs = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let nextRunAt: Date | null = null;
 
-  async function loop() {
-    do {
+  const warn = (error: unknown, message: string) =>
+    options.log?.warn({ err: error instanceof Error ? redacted(error) : String(error) }, message);
+
+  /** How long to sleep once the outbox holds nothing due now. */
+  async function untilNextDue(): Promise<number> {
+    try {
+      const next = await repo.nextDue(ctx.db);
+      if (!next) return longestWaitMs;
+      return Math.min(Math.max(next.getTime() - Date.now(), pollMs), longestWaitMs);
+    } catch (error) {
+      warn(error, 'notification dispatch failed');
+      return pollMs;
+    }
+  }
+
+  /** Runs until nothing more is due now; returns how long to sleep. */
+  async function loop(): Promise<number> {
+    for (;;) {
       again = false;
+      let waitMs = pollMs;
       try {
         const result = await sendDue(ctx, new Date(), options);
         // A full batch: more may be waiting.
         if (result.claimed >= batchSize) again = true;
       } catch (error) {
-        options.log?.warn(
-          { err: error instanceof Error ? redacted(error) : String(error) },
-          'notification dispatch failed',
-        );
+        warn(error, 'notification dispatch failed');
+      } finally {
+        runs += 1;
       }
-    } while (again && !stopped);
+      if (stopped) return waitMs;
+      if (!again) waitMs = await untilNextDue();
+      // A kick while it looked: what it found may already be out of date.
+      if (!again || stopped) return waitMs;
+    }
+  }
+
+  function wakeIn(ms: number) {
+    clearTimeout(timer);
+    const at = Date.now() + ms;
+    nextRunAt = new Date(at);
+    // Timers keep the event loop's clock, which can be a few ms behind: one that fires early
+    // would find a retry not yet due, so it waits out the rest instead.
+    const wake = () => {
+      const early = at - Date.now();
+      if (early > 0) timer = setTimeout(wake, early).unref();
+      else kick();
+    };
+    timer = setTimeout(wake, ms).unref();
   }
 
   function kick() {
@@ -203,22 +263,36 @@ export function startDispatcher(ctx: Services, options: DispatchOptions = {}): D
       again = true;
       return;
     }
-    running = loop().finally(() => {
-      running = null;
-    });
+    clearTimeout(timer);
+    timer = undefined;
+    nextRunAt = null;
+    running = loop()
+      // Only a throwing logger gets here.
+      .catch(() => pollMs)
+      .then((waitMs) => {
+        running = null;
+        if (stopped) return;
+        // Kicked after the loop's last look.
+        if (again) kick();
+        else wakeIn(waitMs);
+      });
   }
 
-  const timer = setInterval(kick, ctx.config.notify.pollMs);
-  timer.unref();
-  const unsubscribe = ctx.bus.subscribe((event) => {
-    if (event.type === 'fault') kick();
-  });
+  // The first look (messages left from before a restart) after one poll interval, as before.
+  wakeIn(pollMs);
   return {
     kick,
+    get runs() {
+      return runs;
+    },
+    get nextRunAt() {
+      return nextRunAt;
+    },
     async stop() {
       stopped = true;
-      clearInterval(timer);
-      unsubscribe();
+      clearTimeout(timer);
+      timer = undefined;
+      nextRunAt = null;
       await running;
     },
   };

@@ -1,4 +1,17 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, notExists, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lt,
+  lte,
+  min,
+  notExists,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { notificationChannels, notifications, sites } from '../../db/schema/index.ts';
@@ -113,6 +126,36 @@ export function claimDue(db: Db, now: Date, leaseUntil: Date, limit: number) {
     .set({ nextAttemptAt: leaseUntil })
     .where(inArray(notifications.id, due))
     .returning();
+}
+
+/**
+ * When the next message can be claimed: the earliest next attempt among the channels' first
+ * pending messages (a message behind an older pending one to its channel waits for that one, so
+ * the oldest decides), or null with nothing pending. Rows claimed by a run count at their lease's
+ * end, when another server may take them over.
+ */
+export async function nextDue(db: Db): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: min(notifications.nextAttemptAt) })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.state, 'pending'),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(older)
+            .where(
+              and(
+                eq(older.state, 'pending'),
+                eq(older.channelId, notifications.channelId),
+                lt(older.id, notifications.id),
+              ),
+            ),
+        ),
+      ),
+    );
+  return row?.at ?? null;
 }
 
 export async function markSent(db: Db, row: NotificationRow, at: Date) {

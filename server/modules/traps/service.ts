@@ -1,8 +1,7 @@
 import type { Trap } from '../../../probes/traps.ts';
 import type { Context } from '../../context.ts';
 import { serialize } from '../serialize.ts';
-import { evaluateTrap } from '../faults/evaluate.ts';
-import { publishFaults } from '../faults/service.ts';
+import { trapFaults } from '../faults/trap-batch.ts';
 import * as repo from './repository.ts';
 
 function linkMessage(trap: Trap): string {
@@ -12,37 +11,22 @@ function linkMessage(trap: Trap): string {
     : `linkUp trap: ${port} came up`;
 }
 
-/** Stores a trap against the device it came from, then tells the dashboards. */
+/**
+ * Stores a trap against the device it came from, then tells the dashboards; then a link trap goes
+ * to the fault engine, whose fault is stored and published in its turn.
+ */
 export async function recordTrap(ctx: Context, trap: Trap) {
   const deviceId = await repo.deviceIdByHost(ctx.db, trap.source);
   const receivedAt = new Date(trap.receivedAt);
-  // The trap and the fault it opens or settles are one write: the console never shows one alone.
-  const { row, faults } = await ctx.db.transaction(async (tx) => {
-    const row = await repo.insertTrap(tx, {
-      receivedAt,
-      source: trap.source,
-      deviceId,
-      version: trap.version,
-      trapOid: trap.trapOid,
-      kind: trap.kind,
-      ifIndex: trap.ifIndex,
-      varbinds: trap.varbinds,
-    });
-    const faults = deviceId
-      ? await evaluateTrap(
-          tx,
-          ctx.config.faults,
-          {
-            deviceId,
-            kind: trap.kind,
-            ifIndex: trap.ifIndex,
-            receivedAtMs: receivedAt.getTime(),
-            message: linkMessage(trap),
-          },
-          new Date(),
-        )
-      : [];
-    return { row, faults };
+  const row = await repo.insertTrap(ctx.db, {
+    receivedAt,
+    source: trap.source,
+    deviceId,
+    version: trap.version,
+    trapOid: trap.trapOid,
+    kind: trap.kind,
+    ifIndex: trap.ifIndex,
+    varbinds: trap.varbinds,
   });
   ctx.metrics.trapsReceived.inc({ kind: trap.kind });
   ctx.bus.publish({
@@ -55,7 +39,15 @@ export async function recordTrap(ctx: Context, trap: Trap) {
     ifIndex: trap.ifIndex,
     at: trap.receivedAt,
   });
-  await publishFaults(ctx, faults);
+  if (deviceId && (trap.kind === 'linkDown' || trap.kind === 'linkUp')) {
+    await trapFaults(ctx).add({
+      deviceId,
+      kind: trap.kind,
+      ifIndex: trap.ifIndex,
+      receivedAtMs: receivedAt.getTime(),
+      message: linkMessage(trap),
+    });
+  }
   return serialize(row);
 }
 
