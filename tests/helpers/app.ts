@@ -34,7 +34,8 @@ export async function createTestApp(
   const ctx = createContext(database, config);
   await ctx.partitions.ensureAhead();
   await ensureAdmin(ctx.db, adminPassword);
-  const app = await buildApp(ctx);
+  // Errors only: a 500 in a test prints its cause, which the response body never carries.
+  const app = await buildApp(ctx, { level: process.env.TEST_LOG_LEVEL ?? 'error' });
   await app.ready();
 
   async function login(username: string, password: string): Promise<string> {

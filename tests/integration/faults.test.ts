@@ -120,7 +120,7 @@ for (const { store, needs } of stores) {
         downtime: { start: string; end: string };
       }>();
       expect(detail.timeline.map((e) => e.kind)).toEqual(['opened', 'cleared']);
-      expect(detail.downtime).toEqual({ start: at(0), end: at(1) });
+      expect(detail.downtime).toEqual({ start: at(0), end: at(1), inMaintenance: false });
     });
 
     it('keeps one open fault per device and condition, and escalates it at once', async () => {
@@ -328,8 +328,10 @@ for (const { store, needs } of stores) {
       expect(loud).toContain(fault!.id);
     });
 
-    it('does not evaluate a device in a skip window', async () => {
+    it('does not evaluate a device in a skip window, and flags what was already open', async () => {
       const grade = await device('Grade fault skip', 'display');
+      const other = await device('Grade fault skip 2', 'display');
+      await post(other.checkId, 0, 'critical', []);
       await api('POST', '/api/maintenance-windows', {
         scope: 'device',
         scopeId: grade.id,
@@ -341,6 +343,22 @@ for (const { store, needs } of stores) {
       });
       await post(grade.checkId, 0, 'critical', []);
       expect(await faultsOf(grade.id)).toEqual([]);
+      await api('POST', '/api/maintenance-windows', {
+        scope: 'device',
+        scopeId: other.id,
+        mode: 'skip',
+        reason: 'rewiring',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 600_000).toISOString(),
+        timezone: 'UTC',
+      });
+      await post(other.checkId, 1, 'critical', []);
+      const [frozen] = await faultsOf(other.id);
+      expect(frozen).toMatchObject({ state: 'open', inMaintenance: true });
+      const detail = (await api('GET', `/api/faults/${frozen!.id}`)).json<{
+        downtime: { inMaintenance: boolean };
+      }>();
+      expect(detail.downtime.inMaintenance).toBe(true);
     });
 
     it('opens a fault for a silent check, and a linkDown trap; linkUp clears after the hold-down', async () => {

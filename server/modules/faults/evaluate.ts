@@ -290,6 +290,10 @@ async function timeline(
   for (const n of entry.notes) {
     events.push({ faultId: entry.id, at: noteAt, kind: n.kind, detail: n.detail });
   }
+  // An outage that ran into planned work is marked so, for availability that excludes it.
+  if (!entry.isNew && entry.notes.some((n) => n.kind === 'maintenance')) {
+    await repo.updateDowntime(tx, entry.id, { inMaintenance: true });
+  }
   for (const t of entry.transitions) {
     if (t.kind === 'opened') {
       opened.push({

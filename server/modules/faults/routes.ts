@@ -59,7 +59,13 @@ const FaultDetail = Type.Intersect([
       }),
     ),
     consequenceFaults: Type.Array(Fault),
-    downtime: Nullable(Type.Object({ start: Timestamp, end: Nullable(Timestamp) })),
+    downtime: Nullable(
+      Type.Object({
+        start: Timestamp,
+        end: Nullable(Timestamp, { description: 'When the good state returned' }),
+        inMaintenance: Type.Boolean({ description: 'The outage ran into a maintenance window' }),
+      }),
+    ),
   }),
 ]);
 

@@ -36,6 +36,7 @@ export async function getFault(ctx: Context, id: string) {
       ? {
           start: downtime.startedAt.toISOString(),
           end: downtime.endedAt ? downtime.endedAt.toISOString() : null,
+          inMaintenance: downtime.inMaintenance,
         }
       : null,
   };
