@@ -530,6 +530,43 @@ for (const { store, needs } of stores) {
       ).toHaveLength(1);
     });
 
+    it('announces a flapping condition once, and as an alarm again once it settles bad', async () => {
+      const nas = await device('NAS review A5', 'storage');
+      for (let step = 0; step < 6; step += 1) {
+        await post(nas.checkId, step, step % 2 ? 'ok' : 'critical', [
+          raid(step % 2 ? 'ok' : 'critical'),
+        ]);
+      }
+      const [fault] = await faultsOf(nas.id, 'open');
+      expect(fault!.flapping).toBe(true);
+      const channel = (
+        await api('POST', '/api/notification-channels', {
+          name: `review A5 ${store}`,
+          type: 'webhook',
+          config: { url: 'http://127.0.0.1:9/a5', format: 'generic' },
+        })
+      ).json<{ id: string }>();
+      const kinds = async () =>
+        (
+          await api(
+            'GET',
+            `/api/notifications?faultId=${fault!.id}&channelId=${channel.id}&limit=50`,
+          )
+        )
+          .json<Array<{ kind: string }>>()
+          .map((n) => n.kind);
+      await plan(new Date());
+      await plan(new Date());
+      expect(await kinds()).toEqual(['flapping']);
+      // Bad from here on: the changes age out of the 15 min window, and it settles.
+      for (let step = 6; step < 40; step += 1)
+        await post(nas.checkId, step, 'critical', [raid('critical')]);
+      const [settled] = await faultsOf(nas.id, 'open');
+      expect(settled).toMatchObject({ id: fault!.id, flapping: false });
+      await plan(new Date());
+      expect((await kinds()).sort()).toEqual(['alarm', 'flapping']);
+    });
+
     it('publishes a fault when it changes, not on every result that confirms it', async () => {
       const nas = await device('NAS review B5', 'storage');
       await post(nas.checkId, 0, 'critical', [raid('critical')]);
