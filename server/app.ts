@@ -19,6 +19,7 @@ import { NotFound, registerErrorHandler } from './errors.ts';
 import { EventBus } from './events.ts';
 import { createMetrics } from './metrics.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { bookingRoutes } from './modules/bookings/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { AuthService } from './modules/auth/service.ts';
 import { newSecret } from './modules/auth/secrets.ts';
@@ -144,6 +145,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(trapRoutes, { prefix: '/api/traps', ctx });
   await app.register(faultRoutes, { prefix: '/api/faults', ctx });
   await app.register(maintenanceWindowRoutes, { prefix: '/api/maintenance-windows', ctx });
+  await app.register(bookingRoutes, { prefix: '/api/bookings', ctx });
   await app.register(notificationRoutes, { prefix: '/api', ctx });
   await app.register(websocketRoutes, { ctx });
 

@@ -99,6 +99,7 @@ export type LiveEvent =
         | 'user'
         | 'probe'
         | 'maintenance-window'
-        | 'notification-channel';
+        | 'notification-channel'
+        | 'booking';
       id: string;
     };

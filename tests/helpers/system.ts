@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
 export const isCI = process.env.CI === 'true';
@@ -18,6 +19,9 @@ function onPath(command: string): boolean {
     return false;
   }
 }
+
+/** Real-world fixtures kept beside the repository (../shared), never copied into it. */
+export const sharedReferenceDir = new URL('../../../shared/reference/', import.meta.url);
 
 export const parts = {
   postgres: {
@@ -63,6 +67,13 @@ export const parts = {
     name: 'promtool',
     missing: () =>
       onPath('promtool') ? null : 'promtool is not on PATH (apt-get install prometheus)',
+  },
+  sharedReference: {
+    name: 'shared reference files',
+    missing: () =>
+      existsSync(fileURLToPath(sharedReferenceDir))
+        ? null
+        : `${fileURLToPath(sharedReferenceDir)} is absent (the reference files live beside the repository)`,
   },
 } satisfies Record<string, Part>;
 

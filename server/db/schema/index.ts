@@ -6,3 +6,4 @@ export * from './traps.ts';
 export * from './probes.ts';
 export * from './faults.ts';
 export * from './notifications.ts';
+export * from './bookings.ts';

@@ -112,6 +112,9 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
       if (channels.wanted) void channels.reload();
       if (deliveries.wanted) void deliveries.reload();
       break;
+    case 'booking':
+      // The dashboard has no bookings view yet.
+      break;
   }
 }
 

@@ -1,0 +1,342 @@
+import type { Db } from '../../db/client.ts';
+import { Conflict, Invalid, NotFound } from '../../errors.ts';
+import { recordAudit } from '../audit/repository.ts';
+import type { Actor } from '../auth/principal.ts';
+import { serialize } from '../serialize.ts';
+import { expandIcs, parseIcs } from './ics.ts';
+import * as repo from './repository.ts';
+
+export interface BookingInput {
+  suiteId: string;
+  client: string;
+  project?: string;
+  operator?: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+/** Most overlaps an import lists one by one; the rest are counted. */
+const listedOverlaps = 50;
+
+const when = (row: { startsAt: Date; endsAt: Date }) =>
+  `${row.startsAt.toISOString()}–${row.endsAt.toISOString()}`;
+
+async function suiteZone(db: Db, suiteId: string, field: string): Promise<string> {
+  const suite = await repo.suiteZone(db, suiteId);
+  if (!suite) throw new Invalid(`${field}: no suite with id ${suiteId}`);
+  // A suite outside any site has no local day; UTC is the only neutral choice.
+  return suite.timezone ?? 'UTC';
+}
+
+async function checked(db: Db, input: BookingInput, exceptId?: string) {
+  const client = input.client.trim();
+  if (client === '')
+    throw new Invalid('body.client: say who the session is for; it must not be blank');
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  if (endsAt.getTime() <= startsAt.getTime())
+    throw new Invalid('body.endsAt: the booking ends before it starts');
+  await suiteZone(db, input.suiteId, 'body.suiteId');
+  const [clash] = await repo.overlapping(db, input.suiteId, startsAt, endsAt, exceptId);
+  if (clash)
+    throw new Conflict(
+      `the suite is already booked for ${clash.client} from ${clash.startsAt.toISOString()} to ${clash.endsAt.toISOString()}`,
+      { clashId: clash.id },
+    );
+  return {
+    suiteId: input.suiteId,
+    client,
+    project: (input.project ?? '').trim(),
+    operator: (input.operator ?? '').trim(),
+    startsAt,
+    endsAt,
+  };
+}
+
+export async function listBookings(
+  db: Db,
+  filter: { suiteId?: string; from?: string; to?: string },
+  now = new Date(),
+) {
+  const from = filter.from ? new Date(filter.from) : new Date(now.getTime() - dayMs);
+  const to = filter.to ? new Date(filter.to) : new Date(now.getTime() + 14 * dayMs);
+  if (to.getTime() <= from.getTime()) throw new Invalid('querystring.to: it is before from');
+  const rows = await repo.listBookings(db, { suiteId: filter.suiteId, from, to });
+  return rows.map(serialize);
+}
+
+async function found(db: Db, id: string) {
+  const row = await repo.getBooking(db, id);
+  if (!row) throw new NotFound(`booking ${id} does not exist`);
+  return row;
+}
+
+export async function getBooking(db: Db, id: string) {
+  return serialize(await found(db, id));
+}
+
+export async function createBooking(db: Db, actor: Actor, input: BookingInput) {
+  const row = await db.transaction(async (tx) => {
+    const created = await repo.insertBooking(tx, {
+      ...(await checked(tx, input)),
+      source: 'manual',
+      createdById: actor.id,
+      createdBy: actor.label,
+    });
+    await recordAudit(tx, actor, {
+      action: 'create',
+      entity: 'booking',
+      entityId: created.id,
+      after: serialize(created),
+    });
+    return created;
+  });
+  return serialize(row);
+}
+
+export async function updateBooking(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: Partial<BookingInput>,
+) {
+  const row = await db.transaction(async (tx) => {
+    const before = await found(tx, id);
+    const merged: BookingInput = {
+      ...before,
+      startsAt: before.startsAt.toISOString(),
+      endsAt: before.endsAt.toISOString(),
+      ...input,
+    };
+    const after = await repo.updateBooking(tx, id, await checked(tx, merged, id));
+    if (!after) throw new NotFound(`booking ${id} does not exist`);
+    await recordAudit(tx, actor, {
+      action: 'update',
+      entity: 'booking',
+      entityId: id,
+      before: serialize(before),
+      after: serialize(after),
+    });
+    return after;
+  });
+  return serialize(row);
+}
+
+export async function deleteBooking(db: Db, actor: Actor, id: string) {
+  await db.transaction(async (tx) => {
+    const before = await found(tx, id);
+    await repo.deleteBooking(tx, id);
+    await recordAudit(tx, actor, {
+      action: 'delete',
+      entity: 'booking',
+      entityId: id,
+      before: serialize(before),
+    });
+  });
+}
+
+export interface ImportInput {
+  suiteId: string;
+  ics: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  errors: string[];
+  /** Ids of the bookings created or changed, for the caller to announce. */
+  changedIds: string[];
+}
+
+/**
+ * Upserts the calendar's occurrences in [from, to] into the suite by source UID, so that the same
+ * file imported twice changes nothing. Overlaps are reported, not refused: the calendar is the
+ * source of truth.
+ */
+export async function importIcs(
+  db: Db,
+  actor: Actor,
+  input: ImportInput,
+  now = new Date(),
+): Promise<ImportResult> {
+  const from = input.from ? new Date(input.from) : new Date(now.getTime() - 7 * dayMs);
+  const to = input.to ? new Date(input.to) : new Date(now.getTime() + 90 * dayMs);
+  if (to.getTime() <= from.getTime()) throw new Invalid('body.to: it is before from');
+  const zone = await suiteZone(db, input.suiteId, 'body.suiteId');
+  let events;
+  try {
+    events = parseIcs(input.ics);
+  } catch (error) {
+    throw new Invalid(
+      `body.ics: not an iCalendar file: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const expansion = expandIcs(events, from, to, zone);
+  const result: ImportResult = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: expansion.skipped,
+    errors: [...expansion.errors],
+    changedIds: [],
+  };
+  await db.transaction(async (tx) => {
+    const existing = new Map(
+      (
+        await repo.bySourceUid(
+          tx,
+          input.suiteId,
+          expansion.occurrences.map((o) => o.sourceUid),
+        )
+      ).map((row) => [row.sourceUid, row]),
+    );
+    const seen = new Set<string>();
+    for (const o of expansion.occurrences) {
+      if (seen.has(o.sourceUid)) {
+        result.skipped += 1;
+        result.errors.push(
+          `${o.sourceUid} (${o.summary}): appears twice in the calendar; kept the first`,
+        );
+        continue;
+      }
+      seen.add(o.sourceUid);
+      const values = {
+        client: o.summary === '' ? '(untitled)' : o.summary,
+        startsAt: o.startsAt,
+        endsAt: o.endsAt,
+      };
+      const before = existing.get(o.sourceUid);
+      if (!before) {
+        const row = await repo.insertBooking(tx, {
+          ...values,
+          suiteId: input.suiteId,
+          source: 'ics',
+          sourceUid: o.sourceUid,
+          createdById: actor.id,
+          createdBy: actor.label,
+        });
+        result.created += 1;
+        result.changedIds.push(row.id);
+      } else if (
+        before.client === values.client &&
+        before.startsAt.getTime() === values.startsAt.getTime() &&
+        before.endsAt.getTime() === values.endsAt.getTime()
+      ) {
+        result.unchanged += 1;
+      } else {
+        await repo.updateBooking(tx, before.id, values);
+        result.updated += 1;
+        result.changedIds.push(before.id);
+      }
+    }
+    if (result.created + result.updated > 0)
+      await recordAudit(tx, actor, {
+        action: 'import',
+        entity: 'booking',
+        entityId: null,
+        after: {
+          suiteId: input.suiteId,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          skipped: result.skipped,
+        },
+      });
+    result.errors.push(...(await overlapsOf(tx, input.suiteId, [...seen])));
+  });
+  return result;
+}
+
+/** Each overlap between an imported booking and another booking of the suite, once. */
+async function overlapsOf(db: Db, suiteId: string, sourceUids: string[]): Promise<string[]> {
+  const imported = await repo.bySourceUid(db, suiteId, sourceUids);
+  if (imported.length === 0) return [];
+  const from = new Date(Math.min(...imported.map((r) => r.startsAt.getTime())));
+  const to = new Date(Math.max(...imported.map((r) => r.endsAt.getTime())));
+  const all = await repo.listBookings(db, { suiteId, from, to });
+  const importedIds = new Set(imported.map((r) => r.id));
+  const found: string[] = [];
+  let more = 0;
+  for (const [i, a] of all.entries()) {
+    for (const other of all.slice(i + 1)) {
+      if (other.startsAt.getTime() >= a.endsAt.getTime()) break;
+      if (!importedIds.has(a.id) && !importedIds.has(other.id)) continue;
+      if (found.length < listedOverlaps)
+        found.push(
+          `overlap: ${a.client} (${when(a)}) and ${other.client} (${when(other)}); both kept`,
+        );
+      else more += 1;
+    }
+  }
+  if (more > 0) found.push(`and ${more} more overlaps`);
+  return found;
+}
+
+const maxIcsBytes = 2 * 1024 * 1024;
+const fetchTimeoutMs = 15_000;
+
+/** Fetches a calendar over http(s), refusing other schemes, slow servers and big files. */
+export async function fetchIcs(url: string): Promise<string> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Invalid(`body.url: '${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Invalid(
+      `body.url: only http and https calendars can be fetched, not ${parsed.protocol}`,
+    );
+  let response: Response;
+  try {
+    response = await fetch(parsed, {
+      signal: AbortSignal.timeout(fetchTimeoutMs),
+      headers: { accept: 'text/calendar, */*;q=0.5' },
+      redirect: 'follow',
+    });
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer within ${fetchTimeoutMs / 1000} s`
+        : error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+          : String(error);
+    throw new Invalid(`body.url: could not fetch the calendar: ${reason}`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Invalid(`body.url: the server answered ${response.status} ${response.statusText}`);
+  }
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxIcsBytes) {
+    await response.body?.cancel();
+    throw new Invalid(`body.url: the calendar is larger than ${maxIcsBytes / 1024 / 1024} MiB`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxIcsBytes)
+          throw new Invalid(
+            `body.url: the calendar is larger than ${maxIcsBytes / 1024 / 1024} MiB`,
+          );
+        chunks.push(value);
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
