@@ -7,6 +7,7 @@ import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { chromiumArgs } from '../helpers/chromium.ts';
+import { requestJson } from '../helpers/session-api.ts';
 
 const password = 'alarms-e2e-password';
 // The browser's clock reads London time, so maintenance times typed in the form are known here.
@@ -49,19 +50,8 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
     await page.screenshot({ path, fullPage: true });
   };
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    requestJson<T>(server.url, cookie, method, path, body);
 
   /** A device with one check that our remote probe runs, so the server's own probe leaves it. */
   async function device(name: string, kind: string, parent?: string) {

@@ -7,6 +7,7 @@ import { freePort, root, startServer, type ServerProcess } from '../helpers/serv
 import { describeWith, parts } from '../helpers/system.ts';
 import { v2LinkDown } from '../helpers/traps.ts';
 import { chromiumArgs } from '../helpers/chromium.ts';
+import { requestJson } from '../helpers/session-api.ts';
 
 const password = 'monitoring-e2e-password';
 
@@ -44,19 +45,8 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
     await page.screenshot({ path: join(shots, name), fullPage: true });
   };
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    requestJson<T>(server.url, cookie, method, path, body);
 
   /** As a remote probe: bearer token, no cookie. */
   function asProbe(path: string, token: string, body: unknown) {

@@ -7,6 +7,7 @@ import { freeUdpPort, startRaidAgent, type RaidAgent, type Snmpd } from '../help
 import { parts, describeWith } from '../helpers/system.ts';
 import { v2LinkDown } from '../helpers/traps.ts';
 import { startWebhookSink, type WebhookSink } from '../helpers/webhook-sink.ts';
+import { requestJson } from '../helpers/session-api.ts';
 
 /**
  * The whole path, with nothing stood in for: Debian's snmpd (a pass script plays a Synology
@@ -27,17 +28,8 @@ describeWith([parts.snmpd, parts.snmptrap, aiosmtpd], 'faults to notifications, 
   let cookie = '';
   let trapPort = 0;
 
-  const api = async <T = Record<string, unknown>>(method: string, path: string, body?: object) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = (await response.json()) as T;
-    if (response.status >= 400)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = <T = Record<string, unknown>>(method: string, path: string, body?: object) =>
+    requestJson<T>(server.url, cookie, method, path, body);
   const faults = (query: string) => api<FaultView[]>('GET', `/api/faults?${query}`);
   const hookFor = (device: string, kind?: string) =>
     hook.requests.filter((r) => {

@@ -52,6 +52,9 @@ export class Book {
   }
 }
 
+const bad = (status: string | undefined) => status === 'warning' || status === 'critical';
+const saysBad = (r: ResultForFaults) => bad(r.status) || r.readings.some((x) => bad(x.status));
+
 /**
  * Runs the engine over stored results inside the ingest transaction, writes what changed, and
  * returns the ids of the faults that changed so the caller can publish them after commit.
@@ -67,13 +70,7 @@ export async function evaluateResults(
   const book = new Book();
   for (const row of await repo.openFaults(tx, deviceIds)) book.add(entryOf(row));
   // The common case, everything fine and nothing open, costs one indexed query.
-  const anyBad = results.some(
-    (r) =>
-      r.status === 'warning' ||
-      r.status === 'critical' ||
-      r.readings.some((x) => x.status === 'warning' || x.status === 'critical'),
-  );
-  if (!anyBad && book.open.size === 0) return [];
+  if (!results.some(saysBad) && book.open.size === 0) return [];
 
   const windows = await activeWindows(tx, deviceIds, now);
   const ordered = results
@@ -120,7 +117,8 @@ async function flapHistory(
 ): Promise<Map<string, Date | number[] | null>> {
   const devices = new Set<string>();
   const conditions = new Set<string>();
-  for (const r of results) {
+  // Only a result that says something is bad can open a fault; the rest need no history.
+  for (const r of results.filter(saysBad)) {
     for (const obs of observationsOf(r, new Set(), policy.holdDownIntervals)) {
       if (obs.severity && !book.open.has(keyOf(obs.deviceId, obs.condition))) {
         devices.add(obs.deviceId);
