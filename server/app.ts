@@ -29,6 +29,10 @@ import { deviceRoutes } from './modules/devices/routes.ts';
 import { faultRoutes } from './modules/faults/routes.ts';
 import { maintenanceWindowRoutes } from './modules/maintenance/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
+import { problemRoutes } from './modules/problems/routes.ts';
+import { reportRoutes } from './modules/reports/routes.ts';
+import { runbookRoutes } from './modules/runbooks/routes.ts';
+import { ticketRoutes } from './modules/tickets/routes.ts';
 import { ingestRoutes } from './modules/ingest/routes.ts';
 import { roomRoutes } from './modules/rooms/routes.ts';
 import { siteRoutes } from './modules/sites/routes.ts';
@@ -37,6 +41,7 @@ import { tokenRoutes } from './modules/tokens/routes.ts';
 import { trapRoutes } from './modules/traps/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { csvPlugin } from './plugins/csv.ts';
 import { opsRoutes } from './plugins/ops.ts';
 import { websocketRoutes } from './plugins/websocket.ts';
 import { loadSecretBox } from './secrets.ts';
@@ -95,7 +100,11 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
     hsts: false,
   });
   await app.register(rateLimit, { global: false });
-  await app.register(underPressure, { maxEventLoopDelay: 5000, exposeStatusRoute: false });
+  if (ctx.config.maxEventLoopDelayMs > 0)
+    await app.register(underPressure, {
+      maxEventLoopDelay: ctx.config.maxEventLoopDelayMs,
+      exposeStatusRoute: false,
+    });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -130,6 +139,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   // destroyed; registered after auth, a 401 would leave the socket open and stall close().
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(authPlugin, { auth: ctx.auth, cookieSecure: ctx.config.cookieSecure });
+  await app.register(csvPlugin);
   await app.register(opsRoutes, { ctx });
   await app.register(authRoutes, { prefix: '/api/auth', ctx });
   await app.register(userRoutes, { prefix: '/api/users', ctx });
@@ -147,6 +157,10 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(maintenanceWindowRoutes, { prefix: '/api/maintenance-windows', ctx });
   await app.register(bookingRoutes, { prefix: '/api/bookings', ctx });
   await app.register(notificationRoutes, { prefix: '/api', ctx });
+  await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(problemRoutes, { prefix: '/api/problems', ctx });
+  await app.register(runbookRoutes, { prefix: '/api/runbooks', ctx });
+  await app.register(reportRoutes, { prefix: '/api/reports', ctx });
   await app.register(websocketRoutes, { ctx });
 
   const index = join(ctx.config.webDir, 'index.html');

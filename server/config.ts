@@ -21,6 +21,10 @@ export interface Config {
   notify: NotifyPolicy;
   /** Where the dashboard is reached, for links in notifications; '' leaves links out. */
   publicUrl: string;
+  /** The largest file a ticket attachment may be. */
+  attachmentMaxBytes: number;
+  /** Requests get a 503 while the event loop lags this much (ms); 0 turns the guard off. */
+  maxEventLoopDelayMs: number;
 }
 
 export interface FaultPolicy {
@@ -130,5 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: int(env, 'SUITEWATCH_NOTIFY_POLL_MS', 1000, 50, 60_000),
     },
     publicUrl: (env.SUITEWATCH_PUBLIC_URL?.trim() ?? '').replace(/\/+$/, ''),
+    attachmentMaxBytes: int(env, 'SUITEWATCH_ATTACHMENT_MAX_MB', 10, 1, 1024) * 1024 * 1024,
+    maxEventLoopDelayMs: int(env, 'SUITEWATCH_MAX_EVENT_LOOP_DELAY_MS', 5000, 0, 600_000),
   };
 }

@@ -62,8 +62,80 @@ export type ChannelType = (typeof channelTypes)[number];
 export const webhookFormats = ['generic', 'chat'] as const;
 export type WebhookFormat = (typeof webhookFormats)[number];
 
-export const notificationKinds = ['alarm', 'repeat', 'resolved', 'flapping', 'test'] as const;
+/** sla_warning and sla_breach are about tickets; the rest about faults. */
+export const notificationKinds = [
+  'alarm',
+  'repeat',
+  'resolved',
+  'flapping',
+  'test',
+  'sla_warning',
+  'sla_breach',
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const deliveryStates = ['pending', 'sent', 'failed'] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
+
+export const ticketCategories = [
+  'picture',
+  'sound',
+  'storage',
+  'network',
+  'software',
+  'hardware',
+  'facilities',
+  'other',
+] as const;
+export type TicketCategory = (typeof ticketCategories)[number];
+
+/**
+ * A ticket's life. waiting_client and waiting_vendor stop the SLA clock; a junior's resolve lands
+ * in pending_review until an engineer approves (closed) or returns it (in_progress).
+ */
+export const ticketStatuses = [
+  'new',
+  'triaged',
+  'in_progress',
+  'waiting_client',
+  'waiting_vendor',
+  'pending_review',
+  'resolved',
+  'closed',
+] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+export const pausedStatuses: readonly TicketStatus[] = ['waiting_client', 'waiting_vendor'];
+/** Statuses in which the work is done: the resolution clock has stopped. */
+export const doneStatuses: readonly TicketStatus[] = ['pending_review', 'resolved', 'closed'];
+
+/** Impact and urgency, the two axes of the priority matrix. */
+export const levels = ['high', 'medium', 'low'] as const;
+export type Level = (typeof levels)[number];
+
+/** P1 (critical) to P5 (planning). */
+export const priorities = [1, 2, 3, 4, 5] as const;
+export type Priority = (typeof priorities)[number];
+
+export const ticketEventKinds = [
+  'created',
+  'comment',
+  'note',
+  'worklog',
+  'field',
+  'status',
+  'triage',
+  'override',
+  'assign',
+  'escalate',
+  'review_returned',
+  'review_approved',
+  'attachment',
+  'fault',
+  'problem',
+  'sla',
+] as const;
+export type TicketEventKind = (typeof ticketEventKinds)[number];
+
+/** open: being investigated; known_error: root cause known, workaround in place. */
+export const problemStatuses = ['open', 'known_error', 'resolved', 'closed'] as const;
+export type ProblemStatus = (typeof problemStatuses)[number];

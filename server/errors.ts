@@ -102,6 +102,7 @@ const names: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -132,6 +133,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // A last line of defence: validation already refuses such text, naming the field.
       statusCode = 400;
       message = 'a text value contains characters that cannot be stored';
+    } else if (error.statusCode === 503) {
+      // @fastify/under-pressure: the event loop is lagging; the client should retry shortly.
+      statusCode = 503;
+      message = 'the server is overloaded; retry in a few seconds';
     } else if (
       typeof error.statusCode === 'number' &&
       error.statusCode >= 400 &&

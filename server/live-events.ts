@@ -100,6 +100,10 @@ export type LiveEvent =
         | 'probe'
         | 'maintenance-window'
         | 'notification-channel'
-        | 'booking';
+        | 'booking'
+        | 'ticket'
+        | 'problem'
+        | 'runbook'
+        | 'helpdesk-settings';
       id: string;
     };

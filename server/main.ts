@@ -11,6 +11,7 @@ import { ensureBuiltin } from './modules/probes/repository.ts';
 import { builtinProbeName, sweepProbes } from './modules/probes/service.ts';
 import { startFaultEngine } from './modules/faults/service.ts';
 import { startDispatcher } from './modules/notifications/dispatcher.ts';
+import { startHelpdeskClock } from './modules/tickets/clock-runner.ts';
 import { startTrapReceiver } from './trap-host.ts';
 import type { TrapReceiver } from '../probes/traps.ts';
 
@@ -162,6 +163,10 @@ async function main() {
     onNotified: () => dispatcher.kick(),
     onError: (error) => app.log.error({ err: error }, 'fault engine tick failed; will retry'),
   });
+  const helpdesk = startHelpdeskClock(ctx, {
+    onNotified: () => dispatcher.kick(),
+    onError: (error) => app.log.error({ err: error }, 'helpdesk clock failed; will retry'),
+  });
 
   let traps: TrapReceiver | null = null;
   if (config.trapPort > 0) {
@@ -213,6 +218,7 @@ async function main() {
       await traps?.close();
       await runner?.stop();
       await engine.stop();
+      await helpdesk.stop();
       await dispatcher.stop();
       await app.close();
       await database.close();

@@ -1,18 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createContext } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import {
-  migrateDatabase,
-  openPglite,
-  openPostgres,
-  query,
-  type Database,
-} from '../../server/db/client.ts';
+import { query, type Database } from '../../server/db/client.ts';
 import { readingsLatest } from '../../server/db/schema/index.ts';
 import { ingestResults } from '../../server/modules/ingest/service.ts';
 import type { CheckResult } from '../../probes/types.ts';
 import { pgTable, uuid, text, doublePrecision, timestamp } from 'drizzle-orm/pg-core';
+import { benchDatabase } from './database.ts';
 
 const readingsHistory = pgTable('readings', {
   deviceId: uuid('device_id').notNull(),
@@ -106,25 +100,7 @@ export async function benchIngest(
   store: 'pglite' | 'postgres',
   options: { quiet?: boolean } = {},
 ): Promise<number> {
-  let database: Database;
-  let cleanup = async () => {};
-  if (store === 'pglite') {
-    database = await openPglite(undefined);
-    await migrateDatabase(database);
-  } else {
-    const url = process.env.DATABASE_URL!;
-    const name = `sw_bench_${randomUUID().slice(0, 8)}`;
-    const admin = await openPostgres(url, { max: 1 });
-    await admin.db.execute(sql.raw(`create database ${name}`));
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    database = await openPostgres(target.toString());
-    await migrateDatabase(database, target.toString());
-    cleanup = async () => {
-      await admin.db.execute(sql.raw(`drop database ${name} with (force)`));
-      await admin.close();
-    };
-  }
+  const { database, cleanup } = await benchDatabase(store);
   try {
     const { deviceIds, checkIds } = await seed(database);
     const readings = batches * resultsPerBatch * readingsPerResult;
@@ -142,7 +118,6 @@ export async function benchIngest(
     );
     return rate(oursMs);
   } finally {
-    await database.close();
     await cleanup();
   }
 }

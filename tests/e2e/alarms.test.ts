@@ -437,9 +437,11 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
 
     // Remembered in this browser across a reload; off again for whoever comes next.
     await page.reload();
+    // Clicked only once the page is running again: a click on the reloading page is lost.
+    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
     expect(await sound.textContent()).toBe('Sound: on');
     await sound.click();
-    expect(await sound.textContent()).toBe('Sound: off');
+    await page.getByRole('button', { name: 'Sound: off' }).waitFor({ timeout: 5_000 });
   });
 
   it('books a maintenance window and shows the server’s refusal next to the form', async () => {

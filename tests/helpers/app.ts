@@ -24,11 +24,15 @@ export interface TestApp {
 export async function createTestApp(
   store: Store,
   env: Record<string, string> = {},
+  /** A database already opened and migrated (benchmarks bring their own). */
+  given?: Database,
 ): Promise<TestApp> {
-  const database = await createTestDatabase(store);
+  const database = given ?? (await createTestDatabase(store));
   const config = loadConfig({
     SUITEWATCH_WEB_DIR: mkdtempSync(join(tmpdir(), 'sw-web-')),
     SUITEWATCH_SECRET_KEY: 'test-secret-key-not-for-production',
+    // Many PGlite databases share this process's event loop; a busy moment is not overload.
+    SUITEWATCH_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const ctx = createContext(database, config);

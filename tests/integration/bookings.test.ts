@@ -161,6 +161,109 @@ for (const { store, needs } of stores) {
       ).toBe(200);
     });
 
+    it('removes imported occurrences the calendar no longer has, and leaves other calendars alone', async () => {
+      const calendar = (uid: string, rule: string, exdate = '') =>
+        [
+          'BEGIN:VCALENDAR',
+          'VERSION:2.0',
+          'PRODID:-//Suitewatch test//EN',
+          'BEGIN:VEVENT',
+          `UID:${uid}`,
+          'DTSTAMP:20300101T000000Z',
+          'DTSTART:20300107T090000Z',
+          'DTEND:20300107T170000Z',
+          `RRULE:${rule}`,
+          ...(exdate ? [`EXDATE:${exdate}`] : []),
+          'SUMMARY:Weekly review',
+          'END:VEVENT',
+          'END:VCALENDAR',
+          '',
+        ].join('\r\n');
+      const window = { from: '2030-01-01T00:00:00Z', to: '2030-03-01T00:00:00Z' };
+      const load = async (text: string) => {
+        const response = await api('POST', '/api/bookings/import', {
+          suiteId: ids.dub1,
+          ics: text,
+          ...window,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json<ImportResult & { removed: number }>();
+      };
+      expect(await load(calendar('series-a', 'FREQ=WEEKLY;COUNT=4'))).toMatchObject({
+        created: 4,
+        removed: 0,
+      });
+      expect(await load(calendar('series-b', 'FREQ=WEEKLY;COUNT=2'))).toMatchObject({
+        created: 2,
+        removed: 0,
+      });
+      // One week cancelled and the series cut short: two go; the other calendar's stay.
+      const changed = await load(calendar('series-a', 'FREQ=WEEKLY;COUNT=3', '20300114T090000Z'));
+      expect(changed).toMatchObject({ created: 0, unchanged: 2, removed: 2 });
+      const left = await list(ids.dub1, window.from, window.to);
+      expect(left.map((b) => b.sourceUid).sort()).toEqual([
+        'series-a/2030-01-07T09:00:00.000Z',
+        'series-a/2030-01-21T09:00:00.000Z',
+        'series-b/2030-01-07T09:00:00.000Z',
+        'series-b/2030-01-14T09:00:00.000Z',
+      ]);
+    });
+
+    it('refuses calendars too large, too frequent or over too long a window, whole', async () => {
+      const event = (uid: string, rule: string) => [
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20300101T000000Z',
+        'DTSTART:20300107T090000Z',
+        'DTEND:20300107T100000Z',
+        `RRULE:${rule}`,
+        'SUMMARY:Loop',
+        'END:VEVENT',
+      ];
+      const calendar = (...events: string[][]) =>
+        ['BEGIN:VCALENDAR', 'VERSION:2.0', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
+      const load = (ics: string, from = '2030-01-01T00:00:00Z', to = '2031-12-31T00:00:00Z') =>
+        api('POST', '/api/bookings/import', { suiteId: ids.grade2, ics, from, to });
+      const before = (await list(ids.grade2, '2030-01-01T00:00:00Z', '2032-01-01T00:00:00Z'))
+        .length;
+
+      const minutely = await load(calendar(event('every-minute', 'FREQ=MINUTELY')));
+      expect(minutely.statusCode).toBe(200);
+      expect(minutely.json()).toMatchObject({
+        created: 0,
+        errors: ['event every-minute: it repeats more often than daily; not imported'],
+      });
+      const many = await load(
+        calendar(...Array.from({ length: 15 }, (_, i) => event(`daily-${i}`, 'FREQ=DAILY'))),
+      );
+      expect(many.statusCode).toBe(400);
+      expect(many.json().message).toBe(
+        'body.ics: the calendar has more than 10,000 sessions between from and to; import a shorter window',
+      );
+      const long = await load(
+        calendar(event('weekly', 'FREQ=WEEKLY')),
+        '2030-01-01T00:00:00Z',
+        '2045-01-01T00:00:00Z',
+      );
+      expect(long.statusCode).toBe(400);
+      expect(long.json().message).toBe('body.to: import at most 3660 days at a time');
+      const huge = await load(
+        `BEGIN:VCALENDAR\r\n${'X'.repeat(2 * 1024 * 1024)}\r\nEND:VCALENDAR\r\n`,
+      );
+      expect(huge.statusCode).toBe(400);
+      expect(huge.json().message).toMatch(/^body\.ics must NOT have more than 2097152 characters/);
+      const past = await t.app.inject({
+        method: 'POST',
+        url: '/api/bookings/import',
+        headers: { cookie: t.admin, 'content-type': 'application/json' },
+        payload: JSON.stringify({ suiteId: ids.grade2, ics: 'x'.repeat(3 * 1024 * 1024) }),
+      });
+      expect(past.statusCode).toBe(413);
+      expect(await list(ids.grade2, '2030-01-01T00:00:00Z', '2032-01-01T00:00:00Z')).toHaveLength(
+        before,
+      );
+    });
+
     it('answers 400 naming the field, and 403 to those who may not edit', async () => {
       const cases: Array<[object, string]> = [
         [
@@ -226,7 +329,14 @@ for (const { store, needs } of stores) {
       it('books Exchange all-day occurrences as whole Berlin days, with the moved one moved', async () => {
         const window = ['2026-02-15T00:00:00Z', '2026-03-01T00:00:00Z'] as const;
         const result = await importIcs(ids.grade1, 'exchange-windows-tz-allday.ics', ...window);
-        expect(result).toEqual({ created: 3, updated: 0, unchanged: 0, skipped: 0, errors: [] });
+        expect(result).toEqual({
+          created: 3,
+          updated: 0,
+          unchanged: 0,
+          skipped: 0,
+          removed: 0,
+          errors: [],
+        });
         const rows = await list(ids.grade1, ...window);
         // RRULE TU,TH from Thu 19 Feb 2026; the Thursday 26 Feb (RECURRENCE-ID given in the
         // Windows zone "W. Europe Standard Time") moved to Friday 27 Feb.
@@ -264,6 +374,7 @@ for (const { store, needs } of stores) {
           updated: 0,
           unchanged: 3,
           skipped: 0,
+          removed: 0,
           errors: [],
         });
         expect(await list(ids.grade1, ...window)).toEqual(rows);

@@ -7,3 +7,4 @@ export * from './probes.ts';
 export * from './faults.ts';
 export * from './notifications.ts';
 export * from './bookings.ts';
+export * from './helpdesk.ts';

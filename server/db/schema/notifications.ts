@@ -20,6 +20,7 @@ import type {
 } from '../../domain.ts';
 import { severityEnum } from './enums.ts';
 import { faults } from './faults.ts';
+import { tickets } from './helpdesk.ts';
 
 /**
  * Where alarms go: a webhook or a list of e-mail addresses. The routing rule lives on the channel:
@@ -61,6 +62,8 @@ export const notifications = pgTable(
     kind: text('kind').notNull().$type<NotificationKind>(),
     // The root fault the message is about (null for a test message).
     faultId: uuid('fault_id').references(() => faults.id, { onDelete: 'set null' }),
+    // The ticket an SLA warning is about.
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     severity: severityEnum('severity').$type<Severity>(),
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
     state: text('state').notNull().default('pending').$type<DeliveryState>(),

@@ -9,6 +9,11 @@ import { Unauthorized } from '../../errors.ts';
 
 // Touching a session or token on every request would write on every request.
 const touchEveryMs = 60_000;
+// A session looked up this recently is believed without asking the database again. Ending a
+// session (logout, password change, disabling) and changing a user drop it at once, in this
+// process; another server sharing the database honours an ended session this much longer.
+const sessionCacheMs = 5_000;
+const sessionCacheMax = 10_000;
 
 // Compared against when the username is unknown, so a miss costs as long as a wrong password.
 const dummyHash = hashPassword('suitewatch-dummy-password');
@@ -20,7 +25,30 @@ export class AuthService {
     /** Held in memory only: the embedded probe's credential, never stored or shown. */
     private readonly embeddedProbeSecret: string,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    bus.onSessionsEnded((ended) => {
+      for (const [key, entry] of this.sessions) {
+        const principal = entry.principal;
+        if (principal.kind !== 'user') continue;
+        if (
+          principal.sessionId === ended.sessionId ||
+          (ended.userId === principal.userId && principal.sessionId !== ended.exceptSessionId)
+        )
+          this.sessions.delete(key);
+      }
+      this.generation += 1;
+    });
+    bus.subscribe((event) => {
+      if (event.type === 'changed' && event.entity === 'user') {
+        this.sessions.clear();
+        this.generation += 1;
+      }
+    });
+  }
+
+  private readonly sessions = new Map<string, { principal: Principal; at: number }>();
+  /** Bumped by every eviction: a lookup that began before a logout is not cached after it. */
+  private generation = 0;
 
   async login(username: string, password: string, ip: string | null) {
     const user = await repo.findUserByUsername(this.db, username);
@@ -83,8 +111,16 @@ export class AuthService {
   async fromSessionCookie(
     cookie: string,
   ): Promise<{ principal: Principal; renewedUntil: Date | null } | null> {
-    const row = await repo.findSessionUser(this.db, sha256(cookie));
-    if (!row) return null;
+    const key = sha256(cookie);
+    const cached = this.sessions.get(key);
+    if (cached && Date.now() - cached.at < sessionCacheMs)
+      return { principal: cached.principal, renewedUntil: null };
+    const generation = this.generation;
+    const row = await repo.findSessionUser(this.db, key);
+    if (!row) {
+      this.sessions.delete(key);
+      return null;
+    }
     let renewedUntil: Date | null = null;
     if (Date.now() - row.lastSeenAt.getTime() > touchEveryMs) {
       renewedUntil = this.expiry();
@@ -98,6 +134,8 @@ export class AuthService {
       sessionId: row.sessionId,
       tokenId: null,
     };
+    if (this.sessions.size >= sessionCacheMax) this.sessions.clear();
+    if (generation === this.generation) this.sessions.set(key, { principal, at: Date.now() });
     return { principal, renewedUntil };
   }
 

@@ -16,7 +16,18 @@ export interface IcsExpansion {
   /** Events left out on purpose (cancelled), counted. */
   skipped: number;
   errors: string[];
+  /** UIDs of events that could not be expanded: what was imported from them is kept. */
+  failed: Set<string>;
 }
+
+/** More sessions than this in one import is not a suite's calendar; the import is refused. */
+export const maxOccurrences = 10_000;
+
+export class TooManyOccurrences extends Error {}
+
+// A session that repeats within the day is not a booking, and expanding one over months would
+// mean millions of rows. (node-ical's rrule names the frequency; older ones numbered it 4 to 6.)
+const subDaily = ['HOURLY', 'MINUTELY', 'SECONDLY', '4', '5', '6'];
 
 const text = (value: unknown): string => {
   if (typeof value === 'string') return value.trim();
@@ -72,10 +83,30 @@ export function parseIcs(body: string): VEvent[] {
  * events take whole days in `zone`.
  */
 export function expandIcs(events: VEvent[], from: Date, to: Date, zone: string): IcsExpansion {
-  const out: IcsExpansion = { occurrences: [], skipped: 0, errors: [] };
+  const out: IcsExpansion = { occurrences: [], skipped: 0, errors: [], failed: new Set() };
   for (const event of events) {
     if (event.status === 'CANCELLED') {
       out.skipped += 1;
+      continue;
+    }
+    const rule = (event.rrule as { options?: Record<string, unknown> } | undefined)?.options;
+    const several = (...values: unknown[]) =>
+      values.some((value) => Array.isArray(value) && value.length > 1);
+    if (
+      rule &&
+      (subDaily.includes(String(rule.freq)) ||
+        several(
+          rule.byHour,
+          rule.byhour,
+          rule.byMinute,
+          rule.byminute,
+          rule.bySecond,
+          rule.bysecond,
+        ))
+    ) {
+      out.errors.push(`event ${event.uid}: it repeats more often than daily; not imported`);
+      out.skipped += 1;
+      out.failed.add(event.uid);
       continue;
     }
     let instances: ical.EventInstance[];
@@ -85,8 +116,13 @@ export function expandIcs(events: VEvent[], from: Date, to: Date, zone: string):
       out.errors.push(
         `event ${event.uid}: ${error instanceof Error ? error.message : String(error)}`,
       );
+      out.failed.add(event.uid);
       continue;
     }
+    if (out.occurrences.length + instances.length > maxOccurrences)
+      throw new TooManyOccurrences(
+        `the calendar has more than ${maxOccurrences.toLocaleString('en')} sessions between from and to; import a shorter window`,
+      );
     for (const instance of instances) {
       if (instance.event.status === 'CANCELLED') {
         out.skipped += 1;

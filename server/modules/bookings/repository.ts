@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, ne, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { bookings, rooms, sites, suites } from '../../db/schema/index.ts';
 
@@ -81,4 +81,24 @@ export async function suiteZone(db: Db, suiteId: string) {
     .leftJoin(sites, eq(sites.id, rooms.siteId))
     .where(eq(suites.id, suiteId));
   return row;
+}
+
+/** Bookings imported into a suite that start in [from, to]. */
+export function importedBetween(db: Db, suiteId: string, from: Date, to: Date) {
+  return db
+    .select({ id: b.id, sourceUid: b.sourceUid })
+    .from(b)
+    .where(
+      and(
+        eq(b.suiteId, suiteId),
+        eq(b.source, 'ics'),
+        isNotNull(b.sourceUid),
+        gte(b.startsAt, from),
+        lte(b.startsAt, to),
+      ),
+    );
+}
+
+export async function deleteBookings(db: Db, ids: string[]) {
+  if (ids.length > 0) await db.delete(b).where(inArray(b.id, ids));
 }

@@ -81,6 +81,9 @@ const ImportResult = Type.Object({
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   skipped: Type.Integer(),
+  removed: Type.Integer({
+    description: "Occurrences imported before that the calendar's events no longer have",
+  }),
   errors: Type.Array(Type.String(), {
     description: 'Occurrences not imported and overlaps found (overlapping ones are still stored)',
   }),

@@ -3,7 +3,7 @@ import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
 import { serialize } from '../serialize.ts';
-import { expandIcs, parseIcs } from './ics.ts';
+import { expandIcs, parseIcs, TooManyOccurrences } from './ics.ts';
 import * as repo from './repository.ts';
 
 export interface BookingInput {
@@ -16,6 +16,8 @@ export interface BookingInput {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+/** The longest window one import expands recurring events over. */
+const maxWindowDays = 3660;
 /** Most overlaps an import lists one by one; the rest are counted. */
 const listedOverlaps = 50;
 
@@ -148,8 +150,10 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   skipped: number;
+  /** Imported occurrences of this calendar's events that the calendar no longer has. */
+  removed: number;
   errors: string[];
-  /** Ids of the bookings created or changed, for the caller to announce. */
+  /** Ids of the bookings created, changed or removed, for the caller to announce. */
   changedIds: string[];
 }
 
@@ -167,6 +171,8 @@ export async function importIcs(
   const from = input.from ? new Date(input.from) : new Date(now.getTime() - 7 * dayMs);
   const to = input.to ? new Date(input.to) : new Date(now.getTime() + 90 * dayMs);
   if (to.getTime() <= from.getTime()) throw new Invalid('body.to: it is before from');
+  if (to.getTime() - from.getTime() > maxWindowDays * dayMs)
+    throw new Invalid(`body.to: import at most ${maxWindowDays} days at a time`);
   const zone = await suiteZone(db, input.suiteId, 'body.suiteId');
   let events;
   try {
@@ -176,12 +182,19 @@ export async function importIcs(
       `body.ics: not an iCalendar file: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const expansion = expandIcs(events, from, to, zone);
+  let expansion;
+  try {
+    expansion = expandIcs(events, from, to, zone);
+  } catch (error) {
+    if (error instanceof TooManyOccurrences) throw new Invalid(`body.ics: ${error.message}`);
+    throw error;
+  }
   const result: ImportResult = {
     created: 0,
     updated: 0,
     unchanged: 0,
     skipped: expansion.skipped,
+    removed: 0,
     errors: [...expansion.errors],
     changedIds: [],
   };
@@ -234,7 +247,28 @@ export async function importIcs(
         result.changedIds.push(before.id);
       }
     }
-    if (result.created + result.updated > 0)
+    // An occurrence imported before that its event no longer has (cancelled, an EXDATE added,
+    // the series cut short) is removed. Only events this calendar still carries are judged: a
+    // suite may hold several calendars, and an event missing altogether may belong to another.
+    const uids = new Set(
+      events.map((e) => e.uid).filter((uid): uid is string => !!uid && !expansion.failed.has(uid)),
+    );
+    const gone = (await repo.importedBetween(tx, input.suiteId, from, to)).filter(
+      (row) =>
+        row.sourceUid !== null &&
+        !seen.has(row.sourceUid) &&
+        (uids.has(row.sourceUid) ||
+          uids.has(row.sourceUid.slice(0, row.sourceUid.lastIndexOf('/')))),
+    );
+    if (gone.length > 0) {
+      await repo.deleteBookings(
+        tx,
+        gone.map((row) => row.id),
+      );
+      result.removed = gone.length;
+      result.changedIds.push(...gone.map((row) => row.id));
+    }
+    if (result.created + result.updated + result.removed > 0)
       await recordAudit(tx, actor, {
         action: 'import',
         entity: 'booking',
@@ -245,6 +279,7 @@ export async function importIcs(
           updated: result.updated,
           unchanged: result.unchanged,
           skipped: result.skipped,
+          removed: result.removed,
         },
       });
     result.errors.push(...(await overlapsOf(tx, input.suiteId, [...seen])));

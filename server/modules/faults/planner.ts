@@ -2,10 +2,12 @@ import { and, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { NotifyPolicy } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { faults } from '../../db/schema/index.ts';
-import type { NotificationKind } from '../../domain.ts';
+import type { FaultMessage } from '../notifications/render.ts';
 import { enqueue } from '../notifications/service.ts';
 import * as repo from './repository.ts';
 import { faultViews } from './views.ts';
+
+type FaultKind = FaultMessage['kind'];
 
 // Quiet: folded under a root, in maintenance, shelved. Each is announced (or not) elsewhere.
 const quiet = (now: Date) =>
@@ -39,7 +41,7 @@ export async function planNotifications(
   const due = await db
     .select({
       id: faults.id,
-      kind: sql<NotificationKind>`case
+      kind: sql<FaultKind>`case
         when ${faults.state} = 'cleared' then 'resolved'
         when ${faults.flapping} then 'flapping'
         when ${faults.notifiedAt} is null or ${worse} then 'alarm'
@@ -110,7 +112,6 @@ export async function planNotifications(
     const root = views.get(id);
     if (!root) continue;
     const consequences = kind === 'resolved' ? [] : folded.filter((f) => f.suppressedBy === id);
-    if (kind === 'test') continue;
     await enqueue(db, { kind, root, consequences }, now);
     await db.update(faults).set(marks(kind, now)).where(eq(faults.id, id));
     await repo.insertEvents(db, [
@@ -128,7 +129,7 @@ export async function planNotifications(
   return ids;
 }
 
-function marks(kind: NotificationKind, now: Date): Parameters<ReturnType<Db['update']>['set']>[0] {
+function marks(kind: FaultKind, now: Date): Parameters<ReturnType<Db['update']>['set']>[0] {
   switch (kind) {
     case 'alarm':
       return {
@@ -150,7 +151,5 @@ function marks(kind: NotificationKind, now: Date): Parameters<ReturnType<Db['upd
       };
     case 'resolved':
       return { resolvedNotifiedAt: now, updatedAt: now };
-    case 'test':
-      return {};
   }
 }

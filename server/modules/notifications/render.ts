@@ -47,7 +47,66 @@ export type Rendered = {
   consequences: FaultSummary[];
   /** How many consequences there were; the list above stops at `listedConsequences`. */
   consequenceCount: number;
+  /** An SLA message's ticket. */
+  ticket?: TicketSummary;
 };
+
+/** What an SLA warning or breach says about its ticket. */
+export interface TicketSummary {
+  id: string;
+  number: number;
+  title: string;
+  priority: number;
+  status: string;
+  assignee: string | null;
+  team: string | null;
+  suites: string[];
+  /** Which clock: the first response or the resolution. */
+  timer: 'response' | 'resolution';
+  dueAt: string;
+}
+
+export interface TicketMessage {
+  kind: 'sla_warning' | 'sla_breach';
+  ticket: TicketSummary;
+  siteIds: string[];
+  deviceKinds: string[];
+}
+
+/** Priorities route like severities: P1 is critical, P2 major, P3 minor, P4 and P5 warning. */
+export const severityOfPriority = (priority: number): Severity =>
+  priority <= 1 ? 'critical' : priority === 2 ? 'major' : priority === 3 ? 'minor' : 'warning';
+
+export function renderTicket(message: TicketMessage, now: Date): Rendered {
+  const t = message.ticket;
+  const due = new Date(t.dueAt);
+  const minutes = Math.round(Math.abs(due.getTime() - now.getTime()) / 60_000);
+  const when =
+    message.kind === 'sla_breach'
+      ? `breached ${formatDuration(minutes * 60_000)} ago`
+      : `due in ${formatDuration(minutes * 60_000)}`;
+  const who = t.assignee ?? (t.team ? `team ${t.team}` : 'nobody yet');
+  return {
+    version: 1,
+    kind: message.kind,
+    title: oneLine(
+      `${message.kind === 'sla_breach' ? 'SLA BREACHED' : 'SLA warning'}: ticket ${t.number} (P${t.priority}) ${t.timer} ${when}: ${t.title}`,
+    ).slice(0, titleMax),
+    text: [
+      `Ticket ${t.number}: ${t.title}`,
+      `Priority P${t.priority}, ${t.status.replace('_', ' ')}, assigned to ${who}.`,
+      `The ${t.timer} target is due ${due.toISOString()} (${when}).`,
+      t.suites.length ? `Suites: ${t.suites.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    severity: severityOfPriority(t.priority),
+    root: null,
+    consequences: [],
+    consequenceCount: 0,
+    ticket: t,
+  };
+}
 
 export const listedConsequences = 50;
 const textConsequences = 20;
@@ -192,7 +251,10 @@ export function renderTest(channelName: string, actor: string): Rendered {
   };
 }
 
-/** Where a receiver opens the fault; null when the server's public URL is not configured. */
+/** Where a receiver opens the fault or ticket; null when the server's public URL is not configured. */
 export function faultLink(publicUrl: string, rendered: Rendered): string | null {
-  return publicUrl && rendered.root ? `${publicUrl}/#/alarms/${rendered.root.id}` : null;
+  if (!publicUrl) return null;
+  if (rendered.root) return `${publicUrl}/#/alarms/${rendered.root.id}`;
+  if (rendered.ticket) return `${publicUrl}/#/tickets/${rendered.ticket.id}`;
+  return null;
 }

@@ -63,6 +63,7 @@ export function webhookBody(format: WebhookFormat, rendered: Rendered, options: 
         root: rendered.root,
         consequences: rendered.consequences,
         consequenceCount: rendered.consequenceCount,
+        ...(rendered.ticket ? { ticket: rendered.ticket } : {}),
         url,
       };
   }

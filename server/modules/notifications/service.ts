@@ -16,12 +16,20 @@ import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
 import { masked, openConfig, redactConfig, sealConfig } from '../checks/secrets.ts';
 import { serialize } from '../serialize.ts';
-import { renderFault, renderTest, severityOf, type FaultMessage } from './render.ts';
+import {
+  renderFault,
+  renderTest,
+  renderTicket,
+  severityOf,
+  severityOfPriority,
+  type FaultMessage,
+  type TicketMessage,
+} from './render.ts';
 import * as repo from './repository.ts';
 import { EmailConfig, WebhookConfig } from './schemas.ts';
 import { deliver, destinationOf, failureReason, type Target } from './senders.ts';
 
-export type { FaultMessage } from './render.ts';
+export type { FaultMessage, TicketMessage } from './render.ts';
 
 type Services = Pick<Context, 'db' | 'bus' | 'secrets' | 'config'>;
 
@@ -355,6 +363,44 @@ export async function enqueue(db: Db, message: FaultMessage, now: Date): Promise
       kind: message.kind,
       faultId: message.root.id,
       severity: severityOf(message),
+      payload,
+      state: 'pending' as const,
+      nextAttemptAt: now,
+      createdAt: now,
+    })),
+  );
+  return channels.length;
+}
+
+/** Whether a channel's rule lets an SLA message through: by the priority's severity, sites and kinds. */
+export function matchesTicket(
+  channel: Pick<repo.ChannelRow, 'enabled' | 'minSeverity' | 'siteIds' | 'deviceKinds'>,
+  message: TicketMessage,
+): boolean {
+  if (!channel.enabled) return false;
+  if (rank(severityOfPriority(message.ticket.priority)) > rank(channel.minSeverity)) return false;
+  const sites = message.siteIds.map((id) => id.toLowerCase());
+  if (channel.siteIds.length > 0 && !channel.siteIds.some((id) => sites.includes(id))) return false;
+  if (
+    channel.deviceKinds.length > 0 &&
+    !channel.deviceKinds.some((kind) => message.deviceKinds.includes(kind))
+  )
+    return false;
+  return true;
+}
+
+/** Queues an SLA warning or breach for every matching channel, in the caller's transaction. */
+export async function enqueueTicket(db: Db, message: TicketMessage, now: Date): Promise<number> {
+  const channels = (await repo.enabledChannels(db)).filter((c) => matchesTicket(c, message));
+  if (channels.length === 0) return 0;
+  const payload = renderTicket(message, now);
+  await repo.insertNotifications(
+    db,
+    channels.map((channel) => ({
+      channelId: channel.id,
+      kind: message.kind,
+      ticketId: message.ticket.id,
+      severity: payload.severity,
       payload,
       state: 'pending' as const,
       nextAttemptAt: now,

@@ -33,11 +33,14 @@ import type {
 /** A failed API call, carrying the server's own words for the user. */
 export class ApiError extends Error {
   readonly statusCode: number;
+  /** The error body, for the fields some refusals carry (a 409's `allowed`, a `ticketId`). */
+  readonly data: unknown;
 
-  constructor(statusCode: number, message: string) {
+  constructor(statusCode: number, message: string, data?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.statusCode = statusCode;
+    this.data = data;
   }
 }
 
@@ -101,7 +104,7 @@ export async function request<T>(
     const message =
       serverMessage(data) ?? `${response.status} ${response.statusText || 'request failed'}`;
     if (response.status === 401 && !options.expect401) unauthorized();
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, data);
   }
   return data as T;
 }

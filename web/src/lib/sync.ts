@@ -1,5 +1,6 @@
 import { LiveSocket } from './live.ts';
 import { alarmView } from './state/alarm-view.svelte.ts';
+import { bookings } from './state/bookings.svelte.ts';
 import { connection } from './state/connection.svelte.ts';
 import { devices } from './state/devices.svelte.ts';
 import { openDevice } from './state/device.svelte.ts';
@@ -11,8 +12,10 @@ import { channels, deliveries } from './state/notifications.svelte.ts';
 import { places } from './state/places.svelte.ts';
 import { probes } from './state/probes.svelte.ts';
 import { openRouter } from './state/router-page.svelte.ts';
+import { helpdeskChanges } from './state/helpdesk.svelte.ts';
 import { session } from './state/session.svelte.ts';
 import { suites } from './state/suites.svelte.ts';
+import { openTicket, ticketChanges } from './state/tickets.svelte.ts';
 import { traps } from './state/traps.svelte.ts';
 import type { LiveEvent } from './types.ts';
 
@@ -32,6 +35,11 @@ function reloadSnapshot(): void {
   if (maintenance.wanted) void maintenance.reload();
   if (channels.wanted) void channels.reload();
   if (deliveries.wanted) void deliveries.reload();
+  // Also tells the bookings page to reload its week: it may have missed events while away.
+  bookings.changed();
+  ticketChanges.changed();
+  if (openTicket.id) void openTicket.reload();
+  helpdeskChanges.all();
 }
 
 function handle(event: LiveEvent): void {
@@ -113,7 +121,23 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
       if (deliveries.wanted) void deliveries.reload();
       break;
     case 'booking':
-      // The dashboard has no bookings view yet.
+      bookings.changed();
+      break;
+    case 'ticket':
+      ticketChanges.changed();
+      openTicket.changed(id);
+      break;
+    case 'problem':
+      // A ticket shows the problem it is linked to, with its status.
+      if (openTicket.ticket?.problemId === id) void openTicket.reload();
+      helpdeskChanges.problemChanged();
+      break;
+    case 'runbook':
+      // The runbook pages and the alarm page's suggestions; a ticket reads them when it opens.
+      helpdeskChanges.runbookChanged();
+      break;
+    case 'helpdesk-settings':
+      helpdeskChanges.settingsChanged();
       break;
   }
 }
@@ -156,4 +180,8 @@ export function stopSync(): void {
   maintenance.reset();
   channels.reset();
   deliveries.reset();
+  bookings.reset();
+  ticketChanges.reset();
+  openTicket.close();
+  helpdeskChanges.reset();
 }
