@@ -25,6 +25,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Requests get a 503 while the event loop lags this much (ms); 0 turns the guard off. */
   maxEventLoopDelayMs: number;
+  /** How long a ticket list may be served from memory (ms); 0 asks the database every time. */
+  listCacheMs: number;
 }
 
 export interface FaultPolicy {
@@ -136,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.SUITEWATCH_PUBLIC_URL?.trim() ?? '').replace(/\/+$/, ''),
     attachmentMaxBytes: int(env, 'SUITEWATCH_ATTACHMENT_MAX_MB', 10, 1, 1024) * 1024 * 1024,
     maxEventLoopDelayMs: int(env, 'SUITEWATCH_MAX_EVENT_LOOP_DELAY_MS', 5000, 0, 600_000),
+    listCacheMs: int(env, 'SUITEWATCH_LIST_CACHE_MS', 2000, 0, 60_000),
   };
 }

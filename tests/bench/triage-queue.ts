@@ -102,6 +102,12 @@ export async function benchTriageQueue(store: Store): Promise<void> {
   const webDir = mkdtempSync(join(tmpdir(), 'sw-bench-'));
   const { database, cleanup } = await benchDatabase(store, { max: 10 });
   const t = await createTestApp(store, { SUITEWATCH_WEB_DIR: webDir }, database);
+  // The same server with its list cache off: every request runs the queue query.
+  const cold = await createTestApp(
+    store,
+    { SUITEWATCH_WEB_DIR: webDir, SUITEWATCH_LIST_CACHE_MS: '0' },
+    database,
+  );
   const bare = Fastify({ logger: false });
   try {
     await seed(t);
@@ -117,20 +123,29 @@ export async function benchTriageQueue(store: Store): Promise<void> {
     bare.get('/queue', async (_request, reply) => reply.type('application/json').send(body));
     const bareAddress = await bare.listen({ host: '127.0.0.1', port: 0 });
 
+    const coldAddress = await cold.app.listen({ host: '127.0.0.1', port: 0 });
+
     const base = await load(`${bareAddress}/queue`);
     const ours = await load(url, { cookie: engineer });
-    if (ours.non2xx > 0) throw new Error(`${ours.non2xx} queue requests failed`);
+    const uncached = await load(`${coldAddress}/api/tickets?view=queue&limit=50`, {
+      cookie: engineer,
+    });
+    if (ours.non2xx + uncached.non2xx > 0) throw new Error('queue requests failed');
     console.log(
       `  bare Fastify, same ${body.length.toLocaleString('en')}-byte body: ${Math.round(base.rps)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms`,
     );
     console.log(
-      `  triage queue (auth, query, ${rows.length} rows): ${Math.round(ours.rps)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms`,
+      `  triage queue, ${rows.length} rows, as served (session check, 2 s list cache): ${Math.round(ours.rps)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms`,
     );
     console.log(
       `  ratio ${(ours.rps / base.rps).toFixed(2)} of bare (target >= 0.40), p99 ${ours.p99} ms (target <= 25 ms)`,
     );
+    console.log(
+      `  with the list cache off, every request querying 100,000 tickets: ${Math.round(uncached.rps)} req/s, p50 ${uncached.p50} ms, p99 ${uncached.p99} ms, ratio ${(uncached.rps / base.rps).toFixed(2)}`,
+    );
   } finally {
     await bare.close();
+    await cold.app.close();
     await t.app.close();
     await cleanup();
     rmSync(webDir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { chromiumArgs } from '../helpers/chromium.ts';
@@ -118,18 +118,14 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
     page.evaluate(() => (globalThis as unknown as { e2eMark?: string }).e2eMark);
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
+    const dashboard = buildDashboard();
     receiver = await startHttpServer((req, res) => {
       req.resume();
       res.statusCode = req.url === '/broken' ? 503 : 200;
       res.end(req.url === '/broken' ? 'maintenance' : 'ok');
     });
     server = await startServer({
+      ...dashboard,
       SUITEWATCH_ADMIN_PASSWORD: password,
       // A good result clears a fault at once, so a latched alarm is quick to make.
       SUITEWATCH_HOLD_DOWN_INTERVALS: '0',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { chromiumArgs } from '../helpers/chromium.ts';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -96,18 +96,16 @@ describeWith([parts.chromium], 'suite bookings in headless Chromium', () => {
     consoleErrors.splice(0).forEach((e) => expect(e).toMatch(pattern));
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
+    const dashboard = buildDashboard();
     feed = await startHttpServer((req, res) => {
       req.resume();
       res.setHeader('content-type', 'text/calendar');
       res.end(feedBody);
     });
-    server = await startServer({ SUITEWATCH_ADMIN_PASSWORD: password });
+    server = await startServer({
+      ...dashboard,
+      SUITEWATCH_ADMIN_PASSWORD: password,
+    });
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

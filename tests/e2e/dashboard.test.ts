@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { chromiumArgs } from '../helpers/chromium.ts';
@@ -19,17 +19,12 @@ describeWith([parts.chromium], 'dashboard in headless Chromium', () => {
   const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
+    const dashboard = buildDashboard();
     device = await startHttpServer((_req, res) => res.end('Resolve project server ok'));
-    server = await startServer({ SUITEWATCH_ADMIN_PASSWORD: password });
+    server = await startServer({
+      ...dashboard,
+      SUITEWATCH_ADMIN_PASSWORD: password,
+    });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,

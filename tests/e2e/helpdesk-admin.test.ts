@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { durationText, type HelpdeskReport } from '../../web/src/lib/helpdesk.ts';
 import { chromiumArgs } from '../helpers/chromium.ts';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -288,19 +288,14 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
   }
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
+    const dashboard = buildDashboard();
     const env = {
       SUITEWATCH_ADMIN_PASSWORD: password,
       SUITEWATCH_DATA_DIR: dataDir,
       // The fault below only hears from the test: it must not fall silent into no_data.
       SUITEWATCH_NO_DATA_INTERVALS: '1000',
     };
-    server = await startServer(env);
+    server = await startServer({ ...dashboard, ...env });
     cookie = await adminLogin();
 
     for (const [username, role] of [
@@ -372,7 +367,7 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
     }
     await server.stop();
     await backdate(seeded);
-    server = await startServer(env);
+    server = await startServer({ ...dashboard, ...env });
     cookie = await adminLogin();
 
     // A live fault for the alarm page's runbook panel: an HTTP check on the RAID that times out.

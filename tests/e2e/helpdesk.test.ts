@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { chromiumArgs } from '../helpers/chromium.ts';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -76,13 +76,11 @@ describeWith([parts.chromium], 'helpdesk in headless Chromium', () => {
   }
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
-    server = await startServer({ SUITEWATCH_ADMIN_PASSWORD: password });
+    const dashboard = buildDashboard();
+    server = await startServer({
+      ...dashboard,
+      SUITEWATCH_ADMIN_PASSWORD: password,
+    });
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

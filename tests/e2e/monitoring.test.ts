@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { buildDashboard } from '../helpers/dashboard-build.ts';
 import { freePort, root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { v2LinkDown } from '../helpers/traps.ts';
@@ -90,14 +90,10 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
     page.evaluate(() => (globalThis as unknown as { e2eMark?: string }).e2eMark);
 
   beforeAll(async () => {
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--config', 'web/vite.config.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`dashboard build failed: ${build.stderr}`);
+    const dashboard = buildDashboard();
     trapPort = await freePort();
     server = await startServer({
+      ...dashboard,
       SUITEWATCH_ADMIN_PASSWORD: password,
       // A probe is down after three missed heartbeats: three seconds here.
       SUITEWATCH_PROBE_HEARTBEAT_S: '1',

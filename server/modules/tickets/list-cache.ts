@@ -32,6 +32,7 @@ export class ListCache {
   }
 
   get(key: string, now = Date.now()): string | null {
+    if (this.ttlMs === 0) return null;
     const entry = this.entries.get(key);
     if (!entry) return null;
     if (now - entry.at > this.ttlMs) {
@@ -44,7 +45,8 @@ export class ListCache {
 
   /** Keeps `body` if nothing changed since `generation` was read and it fits. */
   set(key: string, body: string, generation: number, now = Date.now()): void {
-    if (generation !== this.generation || body.length > this.maxBytes / 16) return;
+    if (this.ttlMs === 0 || generation !== this.generation || body.length > this.maxBytes / 16)
+      return;
     if (this.bytes + body.length > this.maxBytes) {
       for (const [k, entry] of this.entries)
         if (now - entry.at > this.ttlMs) {

@@ -45,7 +45,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
   const tags = ['tickets'];
   const { db } = ctx;
   const changed = (id: string) => ctx.bus.publish({ type: 'changed', entity: 'ticket', id });
-  const lists = new ListCache(ctx.bus);
+  const lists = new ListCache(ctx.bus, ctx.config.listCacheMs);
   const json = 'application/json; charset=utf-8';
   const view = async (request: FastifyRequest, row: repo.TicketRow) =>
     service.ticketView(db, whoOf(request), row);
