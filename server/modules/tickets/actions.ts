@@ -8,6 +8,7 @@ import {
   type TicketStatus,
 } from '../../domain.ts';
 import { Conflict, Forbidden, Invalid } from '../../errors.ts';
+import { dues } from './clock.ts';
 import * as repo from './repository.ts';
 import { resolveNamed, triageFor } from './scope.ts';
 import {
@@ -19,7 +20,6 @@ import {
   mustWork,
   reason,
   standing,
-  withDues,
   type Who,
 } from './service.ts';
 import { loadConfig, type HelpdeskConfig } from './settings.ts';
@@ -118,7 +118,7 @@ export async function transition(db: Db, who: Who, id: string, input: MoveInput,
     }
     if (to === 'closed') changes.closedAt = now;
     const next = { ...row, ...changes };
-    const updated = await repo.updateTicket(tx, id, { ...changes, ...withDues(next, config, now) });
+    const updated = await repo.updateTicket(tx, id, { ...changes, ...dues(next, config, now) });
 
     const events: repo.NewEvent[] = [
       event(who, id, now, {
@@ -211,7 +211,7 @@ export async function triage(db: Db, who: Who, id: string, input: TriageInput, n
     await assignInto(tx, who, config, row, input, changes, events, now);
     const next = { ...row, ...changes };
     await repo.insertEvents(tx, events);
-    return repo.updateTicket(tx, id, { ...changes, ...withDues(next, config, now) });
+    return repo.updateTicket(tx, id, { ...changes, ...dues(next, config, now) });
   });
 }
 
@@ -285,7 +285,7 @@ export async function escalate(
     await assignInto(tx, who, config, row, input, changes, events, now, 'escalate', briefing);
     await repo.insertEvents(tx, events);
     const next = { ...row, ...changes };
-    return repo.updateTicket(tx, id, { ...changes, ...withDues(next, config, now) });
+    return repo.updateTicket(tx, id, { ...changes, ...dues(next, config, now) });
   });
 }
 
@@ -415,7 +415,7 @@ export async function update(db: Db, who: Who, id: string, input: UpdateInput, n
     if (events.length === 0) return row;
     await repo.insertEvents(tx, events);
     const next = { ...row, ...changes };
-    return repo.updateTicket(tx, id, { ...changes, ...withDues(next, config, now) });
+    return repo.updateTicket(tx, id, { ...changes, ...dues(next, config, now) });
   });
 }
 
@@ -456,7 +456,7 @@ export async function comment(
     if (!row.respondedAt && isStaff(who.role) && row.reporterId !== who.actor.id) {
       const config = await loadConfig(tx);
       changes.respondedAt = now;
-      Object.assign(changes, withDues({ ...row, respondedAt: now }, config, now));
+      Object.assign(changes, dues({ ...row, respondedAt: now }, config, now));
     }
     const created = await repo.insertEvent(
       tx,

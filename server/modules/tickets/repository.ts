@@ -18,7 +18,7 @@ import {
   ticketSuites,
   users,
 } from '../../db/schema/index.ts';
-import type { TicketCategory, TicketStatus } from '../../domain.ts';
+import type { TicketCategory, TicketEventKind, TicketStatus } from '../../domain.ts';
 import type { BookingFact, DeviceScope } from './triage.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -187,12 +187,17 @@ export async function insertEvent(db: Db, row: NewEvent) {
   return created;
 }
 
-/** The newest `limit` events, oldest first. */
-export async function timeline(db: Db, ticketId: string, limit = 2000) {
+/** The newest `limit` events (of these kinds, when given), oldest first. */
+export async function timeline(db: Db, ticketId: string, kinds?: TicketEventKind[], limit = 2000) {
   const rows = await db
     .select()
     .from(ticketEvents)
-    .where(eq(ticketEvents.ticketId, ticketId))
+    .where(
+      and(
+        eq(ticketEvents.ticketId, ticketId),
+        kinds ? inArray(ticketEvents.kind, kinds) : undefined,
+      ),
+    )
     .orderBy(desc(ticketEvents.id))
     .limit(limit);
   return rows.reverse();

@@ -4,6 +4,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import type { Context } from '../../context.ts';
 import { Forbidden } from '../../errors.ts';
 import { actor, principalOf } from '../../plugins/auth.ts';
+import type { TicketEventKind } from '../../domain.ts';
 import { errorResponses, IdParams, Ok, Uuid } from '../../schemas.ts';
 import * as actions from './actions.ts';
 import { addAttachment, deleteAttachment, getAttachment } from './attachments.ts';
@@ -193,39 +194,28 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
     Escalate,
     (who, id, input) => actions.escalate(db, who, id, input),
   );
-  app.get(
-    '/tickets/:id/timeline',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        response: { 200: Type.Array(TicketEvent), ...errorResponses },
+  /** A ticket's timeline, or the part of it of these kinds. */
+  const eventList = (url: string, kinds?: TicketEventKind[]) =>
+    app.get(
+      url,
+      {
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: Type.Array(TicketEvent), ...errorResponses },
+        },
       },
-    },
-    async (request) => {
-      await service.found(db, request.params.id);
-      return (await repo.timeline(db, request.params.id)).map((e) => ({
-        ...e,
-        at: e.at.toISOString(),
-      }));
-    },
-  );
-  app.get(
-    '/tickets/:id/comments',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        response: { 200: Type.Array(TicketEvent), ...errorResponses },
+      async (request) => {
+        await service.found(db, request.params.id);
+        return (await repo.timeline(db, request.params.id, kinds)).map((e) => ({
+          ...e,
+          at: e.at.toISOString(),
+        }));
       },
-    },
-    async (request) => {
-      await service.found(db, request.params.id);
-      return (await repo.timeline(db, request.params.id))
-        .filter((e) => e.kind === 'comment' || e.kind === 'note')
-        .map((e) => ({ ...e, at: e.at.toISOString() }));
-    },
-  );
+    );
+  eventList('/tickets/:id/timeline');
+  eventList('/tickets/:id/comments', ['comment', 'note']);
+  eventList('/tickets/:id/worklog', ['worklog']);
   app.post(
     '/tickets/:id/comments',
     {
@@ -241,22 +231,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
       const event = await actions.comment(db, whoOf(request), request.params.id, request.body);
       changed(request.params.id);
       return reply.status(201).send({ ...event, at: event.at.toISOString() });
-    },
-  );
-  app.get(
-    '/tickets/:id/worklog',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        response: { 200: Type.Array(TicketEvent), ...errorResponses },
-      },
-    },
-    async (request) => {
-      await service.found(db, request.params.id);
-      return (await repo.timeline(db, request.params.id))
-        .filter((e) => e.kind === 'worklog')
-        .map((e) => ({ ...e, at: e.at.toISOString() }));
     },
   );
   app.post(

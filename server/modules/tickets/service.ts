@@ -1,6 +1,5 @@
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import type { Triage } from '../../db/schema/index.ts';
 import type { DeviceKind, Level, Role, TicketCategory } from '../../domain.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';
 import type { Actor } from '../auth/principal.ts';
@@ -8,7 +7,7 @@ import { suggestRunbooks } from '../runbooks/service.ts';
 import { serialize } from '../serialize.ts';
 import { dues, serializeTimer, slaOf } from './clock.ts';
 import * as repo from './repository.ts';
-import { resolveNamed, triageFor, type Named } from './scope.ts';
+import { resolveNamed, triageFor } from './scope.ts';
 import { loadConfig, saveConfig, type HelpdeskConfig } from './settings.ts';
 import { effective } from './triage.ts';
 import { allowedMoves, isStaff, type Standing } from './workflow.ts';
@@ -65,18 +64,6 @@ const text = (value: string | undefined) => (value ?? '').trim();
 
 export function cleanTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
-}
-
-/** Recomputes the stored due times and the next SLA message's time. */
-export function withDues(
-  row: Pick<
-    repo.TicketRow,
-    'priority' | 'createdAt' | 'respondedAt' | 'resolvedAt' | 'pauses' | 'alerts'
-  >,
-  config: HelpdeskConfig,
-  now: Date,
-) {
-  return dues(row, config, now);
 }
 
 export interface CreateInput {
@@ -150,7 +137,7 @@ export async function createTicket(
       tags: cleanTags(input.tags),
       createdAt: now,
       updatedAt: now,
-      ...withDues(base, config, now),
+      ...dues(base, config, now),
     });
     await repo.setLinks(tx, row.id, named.suiteIds, named.deviceIds);
     await linkFaults(tx, row.id, faultIds, who, now);
@@ -348,8 +335,6 @@ export const reason = (value: string | undefined, field = 'body.reason') => {
   return said;
 };
 
-export type { Named, Triage };
-
 /**
  * Saves the settings and brings every open ticket's stored due times in line with them, in one
  * transaction: the queue's order and the SLA messages follow new targets or hours at once.
@@ -364,7 +349,7 @@ export async function saveSettings(
   return db.transaction(async (tx) => {
     const config = await saveConfig(tx, actor, patch);
     for (const row of await repo.openClocks(tx)) {
-      const next = withDues(row, config, now);
+      const next = dues(row, config, now);
       const same = (a: Date | null, b: Date | null) =>
         (a?.getTime() ?? null) === (b?.getTime() ?? null);
       if (
