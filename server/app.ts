@@ -28,7 +28,10 @@ import { checkRoutes } from './modules/checks/routes.ts';
 import { deviceRoutes } from './modules/devices/routes.ts';
 import { faultRoutes } from './modules/faults/routes.ts';
 import { maintenanceWindowRoutes } from './modules/maintenance/routes.ts';
+import { calendarFeedPublicRoutes, calendarFeedRoutes } from './modules/pm/feed-routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
+import { maintenanceReportRoutes } from './modules/pm/report-routes.ts';
+import { pmRoutes } from './modules/pm/routes.ts';
 import { problemRoutes } from './modules/problems/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { runbookRoutes } from './modules/runbooks/routes.ts';
@@ -156,10 +159,14 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
   await app.register(faultRoutes, { prefix: '/api/faults', ctx });
   await app.register(maintenanceWindowRoutes, { prefix: '/api/maintenance-windows', ctx });
   await app.register(bookingRoutes, { prefix: '/api/bookings', ctx });
+  await app.register(calendarFeedRoutes, { prefix: '/api/calendar-feeds', ctx });
+  await app.register(calendarFeedPublicRoutes, { ctx });
   await app.register(notificationRoutes, { prefix: '/api', ctx });
   await app.register(ticketRoutes, { prefix: '/api', ctx });
+  await app.register(pmRoutes, { prefix: '/api', ctx });
   await app.register(problemRoutes, { prefix: '/api/problems', ctx });
   await app.register(runbookRoutes, { prefix: '/api/runbooks', ctx });
+  await app.register(maintenanceReportRoutes, { prefix: '/api/reports/maintenance', ctx });
   await app.register(reportRoutes, { prefix: '/api/reports', ctx });
   await app.register(websocketRoutes, { ctx });
 

@@ -71,6 +71,7 @@ export const notificationKinds = [
   'test',
   'sla_warning',
   'sla_breach',
+  'pm_digest',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -139,3 +140,71 @@ export type TicketEventKind = (typeof ticketEventKinds)[number];
 /** open: being investigated; known_error: root cause known, workaround in place. */
 export const problemStatuses = ['open', 'known_error', 'resolved', 'closed'] as const;
 export type ProblemStatus = (typeof problemStatuses)[number];
+
+/** Preventive work follows a plan; corrective work repairs what a step or a fault found. */
+export const workOrderTypes = ['preventive', 'corrective'] as const;
+export type WorkOrderType = (typeof workOrderTypes)[number];
+
+/**
+ * A work order's life. A junior's completion lands in pending_review until an engineer approves
+ * (done) or returns it (in_progress). Overdue is not a status: it is derived from the due date.
+ */
+export const workOrderStatuses = [
+  'scheduled',
+  'in_progress',
+  'pending_review',
+  'done',
+  'skipped',
+  'cancelled',
+] as const;
+export type WorkOrderStatus = (typeof workOrderStatuses)[number];
+/** Statuses that still hold the plan's one open slot for its target. */
+export const openWorkOrderStatuses: readonly WorkOrderStatus[] = [
+  'scheduled',
+  'in_progress',
+  'pending_review',
+];
+
+/** What a PM plan points at; a device_kind plan makes one work order per device of that kind. */
+export const planTargets = ['device', 'suite', 'room', 'device_kind'] as const;
+export type PlanTarget = (typeof planTargets)[number];
+
+export const intervalUnits = ['day', 'week', 'month'] as const;
+export type IntervalUnit = (typeof intervalUnits)[number];
+
+/** fixed: due dates step from the start date; floating: the next is counted from the last completion. */
+export const planSchedules = ['fixed', 'floating'] as const;
+export type PlanSchedule = (typeof planSchedules)[number];
+
+/** check: pass / fail / not applicable; number: a measurement against nominal ± tolerance. */
+export const stepKinds = ['check', 'number', 'text', 'photo'] as const;
+export type StepKind = (typeof stepKinds)[number];
+
+export const meterSources = ['reading', 'manual', 'booked_hours'] as const;
+export type MeterSource = (typeof meterSources)[number];
+
+/** A booking where the client approves the work: the grade or the mix. */
+export const signoffKinds = ['grade', 'mix'] as const;
+export type SignoffKind = (typeof signoffKinds)[number];
+
+/** What a calibration template calibrates, which decides the sign-off it covers. */
+export const calibrationKinds = ['sdr_display', 'hdr_display', 'audio_lineup', 'loudness'] as const;
+export type CalibrationKind = (typeof calibrationKinds)[number];
+
+export const feedScopes = ['facility', 'suite', 'user'] as const;
+export type FeedScope = (typeof feedScopes)[number];
+
+export const workOrderEventKinds = [
+  'created',
+  'scheduled',
+  'moved',
+  'status',
+  'step',
+  'assign',
+  'comment',
+  'review_returned',
+  'review_approved',
+  'ticket',
+  'attachment',
+] as const;
+export type WorkOrderEventKind = (typeof workOrderEventKinds)[number];

@@ -104,6 +104,11 @@ export type LiveEvent =
         | 'ticket'
         | 'problem'
         | 'runbook'
-        | 'helpdesk-settings';
+        | 'helpdesk-settings'
+        | 'meter'
+        | 'pm-plan'
+        | 'work-order'
+        | 'calibration-template'
+        | 'maintenance-settings';
       id: string;
     };

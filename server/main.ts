@@ -12,6 +12,7 @@ import { builtinProbeName, sweepProbes } from './modules/probes/service.ts';
 import { startFaultEngine } from './modules/faults/service.ts';
 import { startDispatcher } from './modules/notifications/dispatcher.ts';
 import { startHelpdeskClock } from './modules/tickets/clock-runner.ts';
+import { startPlannerClock } from './modules/pm/clock-runner.ts';
 import { startTrapReceiver } from './trap-host.ts';
 import type { TrapReceiver } from '../probes/traps.ts';
 
@@ -167,6 +168,9 @@ async function main() {
     onNotified: () => dispatcher.kick(),
     onError: (error) => app.log.error({ err: error }, 'helpdesk clock failed; will retry'),
   });
+  const planner = startPlannerClock(ctx, {
+    onError: (error) => app.log.error({ err: error }, 'planner clock failed; will retry'),
+  });
 
   let traps: TrapReceiver | null = null;
   if (config.trapPort > 0) {
@@ -219,6 +223,7 @@ async function main() {
       await runner?.stop();
       await engine.stop();
       await helpdesk.stop();
+      await planner.stop();
       await dispatcher.stop();
       await app.close();
       await database.close();

@@ -11,6 +11,7 @@ import type { Profile } from '../profiles/types.ts';
 import { workstationProfile } from '../profiles/workstation.ts';
 import {
   withSession,
+  type SnmpSession,
   type SnmpTarget,
   type SnmpUser,
   type SnmpValue,
@@ -52,6 +53,11 @@ export interface SnmpConfig {
   retries?: number;
   profile?: string;
   thresholds?: Overrides;
+  /**
+   * Numeric OIDs read on every poll besides the profile's, each under its own reading name: a
+   * disk's power-on hours or a projector lamp's hours, for maintenance meters.
+   */
+  extraReadings?: Array<{ oid: string; name: string; unit?: string }>;
 }
 
 const key = {
@@ -100,6 +106,21 @@ export const snmpConfigSchema = Type.Unsafe<SnmpConfig>({
     requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 30_000 },
     retries: { type: 'integer', minimum: 0, maximum: 5 },
     profile: { type: 'string', enum: ['auto', ...Object.keys(profiles)] },
+    extraReadings: {
+      type: 'array',
+      maxItems: 32,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['oid', 'name'],
+        properties: {
+          oid: { type: 'string', pattern: '^[0-2](\\.\\d+)+$', maxLength: 200 },
+          name: { type: 'string', pattern: '^[a-z][a-z0-9_.]*$', maxLength: 100 },
+          unit: { type: 'string', maxLength: 20 },
+        },
+      },
+      description: 'Numeric OIDs read on every poll, each under its own reading name',
+    },
     thresholds: {
       type: 'object',
       additionalProperties: {
@@ -223,6 +244,25 @@ export function thresholdProblems(config: SnmpConfig): string[] {
   return problems;
 }
 
+/** The extra OIDs that answered with a number; one that is missing on this agent is left out. */
+async function extraReadings(session: SnmpSession, config: SnmpConfig): Promise<Reading[]> {
+  const wanted = config.extraReadings ?? [];
+  if (wanted.length === 0) return [];
+  const values = await session.get(wanted.map((w) => w.oid));
+  return wanted.flatMap((w) => {
+    const value = numeric(values.get(w.oid));
+    return value === null ? [] : [{ name: w.name, value, unit: w.unit ?? '' }];
+  });
+}
+
+function numeric(value: SnmpValue | undefined): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return Number(value);
+  // An agent's `extend` or a vendor table often hands numbers back as strings.
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  return null;
+}
+
 export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
   kind: 'snmp',
   configSchema: snmpConfigSchema,
@@ -249,6 +289,7 @@ export const snmpProbe: ProbeKind<typeof snmpConfigSchema> = {
         const collected = await profile.collect({ session, state: draft, nowMs: Date.now() });
         context.state.clear();
         for (const [key, value] of draft) context.state.set(key, value);
+        collected.readings.push(...(await extraReadings(session, config)));
         const findings = [
           ...collected.findings,
           ...applyThresholds(collected.readings, profile.thresholds, config.thresholds),

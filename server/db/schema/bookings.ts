@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { SignoffKind } from '../../domain.ts';
 import { users } from './auth.ts';
 import { suites } from './inventory.ts';
 
@@ -19,6 +20,8 @@ export const bookings = pgTable(
     operator: text('operator').notNull().default(''),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    // A client approving the grade or the mix: the suite's calibration must be current for it.
+    signoff: text('signoff').$type<SignoffKind>(),
     source: text('source').notNull().default('manual').$type<BookingSource>(),
     // An imported occurrence: the ICS UID plus its original start (the RECURRENCE-ID), so that
     // importing the calendar again updates the row instead of adding another.

@@ -27,6 +27,7 @@ import type {
 import { users } from './auth.ts';
 import { faults } from './faults.ts';
 import { devices, suites } from './inventory.ts';
+import { workOrders } from './pm.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -123,6 +124,8 @@ export const tickets = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     problemId: uuid('problem_id').references(() => problems.id, { onDelete: 'set null' }),
+    // A corrective ticket a failed work-order step opened.
+    workOrderId: uuid('work_order_id').references(() => workOrders.id, { onDelete: 'set null' }),
     // The SLA clock: paused stretches, first response, the stop, and the due times they give.
     pauses: jsonb('pauses').notNull().default([]).$type<Pause[]>(),
     respondedAt: at('responded_at'),

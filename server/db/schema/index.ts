@@ -8,3 +8,4 @@ export * from './faults.ts';
 export * from './notifications.ts';
 export * from './bookings.ts';
 export * from './helpdesk.ts';
+export * from './pm.ts';

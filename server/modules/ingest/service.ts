@@ -1,4 +1,6 @@
 import type { CheckResult, CheckSpec } from '../../../probes/types.ts';
+import { generate } from '../pm/generator.ts';
+import { takeProbeReadings } from '../pm/meters.ts';
 import type { Context } from '../../context.ts';
 import { dayStart } from '../../db/partitions.ts';
 import { Invalid } from '../../errors.ts';
@@ -117,7 +119,7 @@ export async function ingestResults(
   if (tooOld > 0) ctx.metrics.ingestDropped.inc({ reason: 'too_old' }, tooOld);
   await ctx.partitions.ensureDays(new Set(recent.map((r) => dayStart(new Date(r.atMs)).getTime())));
 
-  const { kept, duplicates, changes, faults } = await ctx.db.transaction(async (tx) => {
+  const { kept, metered, duplicates, changes, faults } = await ctx.db.transaction(async (tx) => {
     const known = new Map(
       (await repo.checksByIds(tx, [...new Set(recent.map((r) => r.checkId))])).map((c) => [
         c.id,
@@ -137,15 +139,28 @@ export async function ingestResults(
         },
       ];
     });
-    if (kept.length === 0) return { kept, duplicates: 0, changes: [], faults: [] };
+    if (kept.length === 0) return { kept, metered: [], duplicates: 0, changes: [], faults: [] };
     const stored = await store(tx, kept);
     if (stored.length === 0) {
-      return { kept: stored, duplicates: kept.length, changes: [], faults: [] };
+      return { kept: stored, metered: [], duplicates: kept.length, changes: [], faults: [] };
     }
+    // Meters follow readings in the same transaction: a meter never runs ahead of its history.
+    const metered = await takeProbeReadings(
+      tx,
+      stored.flatMap((r) =>
+        r.readings.map((reading) => ({
+          deviceId: r.deviceId,
+          name: reading.name,
+          value: reading.value,
+          at: new Date(r.atMs),
+        })),
+      ),
+    );
     // The engine sees each result once: a replayed duplicate was evaluated when it was stored.
     const faults = await evaluateResults(tx, ctx.config.faults, stored, new Date(now));
     return {
       kept: stored,
+      metered: [...new Set(metered.map((m) => m.deviceId!))],
       duplicates: kept.length - stored.length,
       changes: await recomputeDevices(
         tx,
@@ -175,6 +190,14 @@ export async function ingestResults(
   if (kept.length > 0)
     ctx.bus.publish({ type: 'readings', deviceIds: [...new Set(kept.map((r) => r.deviceId))] });
   await publishFaults(ctx, faults);
+  if (metered.length > 0) {
+    // A meter that crossed its plan's threshold makes the work order now, not at the next tick.
+    const made = await ctx.db.transaction((tx) =>
+      generate(tx, new Date(now), { deviceIds: metered }),
+    );
+    for (const order of made)
+      ctx.bus.publish({ type: 'changed', entity: 'work-order', id: order.id });
+  }
   return {
     accepted: kept.length,
     duplicates,

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { repairClosed } from '../pm/generator.ts';
 import type { Pause, Triage } from '../../db/schema/index.ts';
 import {
   levels,
@@ -119,6 +120,8 @@ export async function transition(db: Db, who: Who, id: string, input: MoveInput,
     if (to === 'closed') changes.closedAt = now;
     const next = { ...row, ...changes };
     const updated = await repo.updateTicket(tx, id, { ...changes, ...dues(next, config, now) });
+    // A closed repair makes the after-repair plans on its devices due (recalibrate after a fix).
+    if (to === 'closed') await repairClosed(tx, id, now);
 
     const events: repo.NewEvent[] = [
       event(who, id, now, {

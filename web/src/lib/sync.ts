@@ -139,6 +139,16 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
     case 'helpdesk-settings':
       helpdeskChanges.settingsChanged();
       break;
+    case 'work-order':
+      // A work order's slot is a maintenance window: placing, moving or finishing it changes one.
+      if (maintenance.wanted) void maintenance.reload();
+      break;
+    case 'meter':
+    case 'pm-plan':
+    case 'calibration-template':
+    case 'maintenance-settings':
+      // No dashboard page shows these yet; the planning pages will listen here.
+      break;
   }
 }
 

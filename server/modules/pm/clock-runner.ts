@@ -1,0 +1,50 @@
+import type { Context } from '../../context.ts';
+import { generate } from './generator.ts';
+import { refreshAllBookedHours } from './meters.ts';
+
+export interface PlannerClock {
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+const minuteMs = 60_000;
+
+/**
+ * The planner's clock: once a minute it brings suites' booked hours up to date and makes the work
+ * orders that have come within their lead time. Each work order commits before it is announced.
+ */
+export function startPlannerClock(
+  ctx: Context,
+  hooks: { onError?: (error: unknown) => void; everyMs?: number } = {},
+): PlannerClock {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const run = async () => {
+    const now = new Date();
+    const made = await ctx.db.transaction(async (tx) => {
+      await refreshAllBookedHours(tx, now);
+      return generate(tx, now);
+    });
+    for (const order of made)
+      ctx.bus.publish({ type: 'changed', entity: 'work-order', id: order.id });
+  };
+  const kick = () => {
+    if (stopped || running) return;
+    running = run()
+      .catch((error: unknown) => hooks.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(kick, hooks.everyMs ?? minuteMs);
+  timer.unref();
+  kick();
+  return {
+    kick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
