@@ -272,10 +272,14 @@ for (const { store, needs } of stores) {
         const history = await get<Array<{ value: number; at: string; source: string }>>(
           `/api/meters/${id}/readings`,
         );
-        // Probe values are thinned to one an hour (a drop at once): within this test's minute
-        // the history holds the value the meter was made from, and the meter itself follows
+        // Probe values are thinned to one an hour (a drop at once), so within this test's minute
+        // the history holds the value the meter was made from and the value that crossed the
+        // plan's threshold, which is kept whatever the thinning says; the meter itself follows
         // every poll.
-        expect(history.map((h) => [h.value, h.source])).toEqual([[start, 'probe']]);
+        expect(history.map((h) => [h.value, h.source])).toEqual([
+          [start, 'probe'],
+          [threshold + 5, 'probe'],
+        ]);
       });
     },
   );

@@ -155,11 +155,14 @@ export async function generate(db: Db, now = new Date(), filter: GenerateFilter 
       and(
         eq(pmPlans.active, true),
         filter.planIds ? inArray(pmPlans.id, filter.planIds) : undefined,
+        // A meter that moved only concerns meter plans.
+        filter.deviceIds ? sql`${pmPlans.meterReading} is not null` : undefined,
       ),
     );
   if (plans.length === 0) return [];
   // A device of a kind added since the plan was made joins it.
-  for (const plan of plans) if (plan.target === 'device_kind') await syncTargets(db, plan);
+  if (!filter.deviceIds)
+    for (const plan of plans) if (plan.target === 'device_kind') await syncTargets(db, plan);
   const open = db
     .select({ id: workOrders.pmTargetId })
     .from(workOrders)

@@ -5,6 +5,8 @@ import {
   devices,
   meterReadings,
   meters,
+  pmPlans,
+  pmTargets,
   readingsLatest,
   suites,
   type MeterSource,
@@ -192,8 +194,13 @@ async function record(
   at: Date,
   source: 'probe' | 'manual' | 'bookings',
   actor: Actor | null,
+  thresholds: readonly number[] = [],
 ): Promise<MeterRow> {
+  // The value that crossed a plan's threshold is kept whatever the thinning says: it is the
+  // reading a work order was made from.
+  const crossed = thresholds.some((t) => (meter.value ?? -Infinity) < t && value >= t);
   const keep =
+    crossed ||
     source !== 'probe' ||
     meter.storedAt === null ||
     at.getTime() - meter.storedAt.getTime() >= hourMs ||
@@ -267,12 +274,27 @@ export async function takeProbeReadings(
     .where(and(eq(meters.source, 'reading'), inArray(meters.deviceId, deviceIds)));
   if (followed.length === 0) return [];
   const byKey = new Map(followed.map((m) => [`${m.deviceId}\u0000${m.reading}`, m]));
+  const open = await db
+    .select({
+      deviceId: pmTargets.deviceId,
+      reading: pmPlans.meterReading,
+      threshold: pmTargets.meterThreshold,
+    })
+    .from(pmTargets)
+    .innerJoin(pmPlans, eq(pmPlans.id, pmTargets.planId))
+    .where(and(inArray(pmTargets.deviceId, deviceIds), isNotNull(pmTargets.meterThreshold)));
+  const thresholds = new Map<string, number[]>();
+  for (const o of open) {
+    const key = `${o.deviceId}\u0000${o.reading}`;
+    thresholds.set(key, [...(thresholds.get(key) ?? []), o.threshold!]);
+  }
   const moved: MeterRow[] = [];
   // Oldest first, so that a batch holding several polls thins and rates as polls one by one.
   for (const r of [...readings].sort((a, b) => a.at.getTime() - b.at.getTime())) {
     const meter = byKey.get(`${r.deviceId}\u0000${r.name}`);
     if (!meter) continue;
-    const row = await record(db, meter, r.value, r.at, 'probe', null);
+    const key = `${r.deviceId}\u0000${r.name}`;
+    const row = await record(db, meter, r.value, r.at, 'probe', null, thresholds.get(key));
     byKey.set(`${r.deviceId}\u0000${r.name}`, row);
     moved.push(row);
   }

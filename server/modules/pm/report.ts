@@ -17,7 +17,6 @@ import {
   mttr,
   passRate,
   pmCompliance,
-  union,
   type Outcome,
   type Reliability,
   type Span,
@@ -192,52 +191,57 @@ const failing = (alias: 'dt' | 'f', severity: 'severity' | 'peak_severity') =>
 /** Epoch milliseconds as float8 (whole ms), null for null. */
 const ms = (column: SQL) => sql`round(date_part('epoch', ${column}) * 1000)`;
 
-/**
- * Many rows of whole numbers as one text: 'a,b,a,b'. A null is an empty cell. Read back with
- * unpack, `columns.length` cells a row.
- */
-const packed = (columns: SQL[]) =>
-  sql`string_agg(${sql.join(
+/** One row's whole numbers as text, 'a,b'; a null is an empty cell. */
+const cellsOf = (columns: SQL[]) =>
+  sql.join(
     columns.map((c) => sql`coalesce((${c})::int8::text, '')`),
     sql` || ',' || `,
-  )}, ',')`;
+  );
 
-/** The cells of a packed text, in order. Read by hand: split and Number cost 5x as much. */
-function unpack(text: string | null | undefined): Array<number | null> {
-  const cells: Array<number | null> = [];
-  if (!text) return cells;
+/** Many rows of whole numbers as one text, 'a,b,a,b'. Read back with eachRow. */
+const packed = (columns: SQL[]) => sql`string_agg(${cellsOf(columns)}, ',')`;
+
+/**
+ * Calls `row` with each row of a packed text, `width` cells at a time, NaN for an empty cell.
+ * Read by hand into one reused Float64Array: split and Number, or a boxed number for every cell
+ * (epoch ms are past 2^31), cost several times as much on a year of rows, most of it in the
+ * garbage collector.
+ */
+function eachRow(
+  text: string | null | undefined,
+  width: number,
+  row: (cells: Float64Array) => void,
+): void {
+  if (!text) return;
+  const cells = new Float64Array(width);
+  let cell = 0;
   let value = 0;
   let digits = false;
   let negative = false;
   for (let i = 0; i <= text.length; i += 1) {
-    const c = i < text.length ? text.charCodeAt(i) : 44;
+    const c = i < text.length ? text.charCodeAt(i) : 44; // ','
     if (c === 44) {
-      cells.push(digits ? (negative ? -value : value) : null);
+      cells[cell] = digits ? (negative ? -value : value) : Number.NaN;
+      cell += 1;
+      if (cell === width) {
+        row(cells);
+        cell = 0;
+      }
       value = 0;
       digits = false;
       negative = false;
-    } else if (c === 45) negative = true;
+    } else if (c === 45)
+      negative = true; // '-'
     else {
       value = value * 10 + (c - 48);
       digits = true;
     }
   }
-  return cells;
 }
 
-interface OpenSpan {
-  start: number;
-  end: number | null;
-}
-
-/** Packed (start, end) pairs as spans; a null end is still open. */
-function spansOf(text: string | null | undefined): OpenSpan[] {
-  const cells = unpack(text);
-  const spans: OpenSpan[] = [];
-  for (let i = 0; i + 1 < cells.length; i += 2)
-    spans.push({ start: cells[i] as number, end: cells[i + 1] ?? null });
-  return spans;
-}
+/** A packed cell: NaN was null. */
+const orNull = (cell: number | undefined) =>
+  cell === undefined || Number.isNaN(cell) ? null : cell;
 
 // ---------------------------------------------------------------------------------------------
 // Queries
@@ -269,15 +273,15 @@ async function pmDue(db: Db, s: Scope): Promise<PmRow[]> {
     ])} as rows
         from work_orders w where ${preventiveDue(s)}`,
   );
-  const cells = unpack(row?.rows);
   const rows: PmRow[] = [];
-  for (let i = 0; i + 3 < cells.length; i += 4)
+  eachRow(row?.rows, 4, (cells) =>
     rows.push({
-      due_ms: cells[i] as number,
-      grace_min: cells[i + 1] as number,
-      status: workOrderStatuses[cells[i + 2] as number] as WorkOrderStatus,
-      completed_ms: cells[i + 3] ?? null,
-    });
+      due_ms: cells[0] as number,
+      grace_min: cells[1] as number,
+      status: workOrderStatuses[cells[2] as number] as WorkOrderStatus,
+      completed_ms: orNull(cells[3]),
+    }),
+  );
   return rows;
 }
 
@@ -321,20 +325,29 @@ function calibrationRuns(db: Db, s: Scope) {
 
 /**
  * Failure downtimes that started in the period (MTTR) or overlap it (reliability), of the kind
- * asked for, per device. With a site or suite filter, only of devices the suites in scope reach.
+ * asked for, in start order, with their devices' ids (36 characters each, comma-separated, in the
+ * same order). With a site or suite filter, only of devices the suites in scope reach.
  */
-function failureDowntimes(db: Db, s: Scope) {
+async function failureDowntimes(db: Db, s: Scope) {
   const parts = [
     failing('dt', 'severity'),
     sql`dt.started_at < ${at(s.to)} and (dt.ended_at is null or dt.ended_at > ${at(s.from)})`,
   ];
   if (s.deviceKind) parts.push(sql`dt.device_id in (${ofKind(s.deviceKind)})`);
   if (narrowsSuites(s)) parts.push(sql`dt.device_id in (select device_id from (${reachOf(s)}) x)`);
-  return query<{ device_id: string; spans: string }>(
+  // Sorted here rather than in memory: the database sorts 45,000 rows in a few ms, and
+  // aggregating a sorted list is quicker than grouping by device.
+  const [row] = await query<{ spans: string | null; devices: string | null }>(
     db,
-    sql`select dt.device_id, ${packed([ms(sql`dt.started_at`), ms(sql`dt.ended_at`)])} as spans
-        from downtimes dt where ${and(parts)} group by dt.device_id`,
+    sql`select string_agg(x.cells, ',') as spans, string_agg(x.device_id, ',') as devices
+        from (
+          select ${cellsOf([ms(sql`dt.started_at`), ms(sql`dt.ended_at`)])} as cells,
+            dt.device_id::text as device_id
+          from downtimes dt where ${and(parts)}
+          order by dt.started_at
+        ) x`,
   );
+  return { spans: row?.spans ?? null, devices: row?.devices ?? '' };
 }
 
 /** Failure faults opened in the period as (opened, acknowledged). Severity is the fault's peak,
@@ -348,7 +361,12 @@ async function failureFaults(db: Db, s: Scope) {
           and f.opened_at >= ${at(s.from)} and f.opened_at < ${at(s.to)}
           and ${deviceCondition(s, sql`f.device_id`)}`,
   );
-  return spansOf(row?.spans);
+  const faults: Array<{ openedAt: number; acknowledgedAt: number | null }> = [];
+  eachRow(row?.spans, 2, (cells) => {
+    const openedAt = cells[0] as number;
+    faults.push({ openedAt, acknowledgedAt: notBefore(openedAt, orNull(cells[1])) });
+  });
+  return faults;
 }
 
 function suitesInScope(db: Db, s: Scope) {
@@ -404,20 +422,6 @@ function byMonth<T>(months: readonly Month[], items: readonly T[], msOf: (item: 
   return buckets;
 }
 
-/** Spans put in every month they overlap; order is kept. */
-function spansByMonth(months: readonly Month[], spans: readonly Span[]) {
-  const buckets = months.map((): Span[] => []);
-  const first = months[0];
-  if (!first) return buckets;
-  for (const span of spans) {
-    let i = span.start < first.start ? 0 : monthIndex(months, span.start);
-    if (i < 0) continue;
-    for (; i < months.length && span.end > (months[i] as Month).start; i += 1)
-      buckets[i]?.push(span);
-  }
-  return buckets;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Figures
 
@@ -464,46 +468,81 @@ interface SuiteSpans {
   down: Span[];
 }
 
+interface Tally {
+  bookedMs: number;
+  lostMs: number;
+  failures: number;
+}
+
+const tally = (): Tally => ({ bookedMs: 0, lostMs: 0, failures: 0 });
+
 /**
- * Booked hours, the hours of them lost to failure downtime, and failures in [start, end): what
- * formulas.ts suiteReliability defines, in one pass over the suite's merged spans. suiteReliability
- * itself tests every outage against all booked time (a suite-year takes 70 ms there, a fleet of
- * 200 suites 14 s), so the report computes the same three numbers here and leaves the MTBF,
- * availability and formula to combineReliability.
+ * A suite's booked time, the part of it lost to failure downtime, and failures, for the period
+ * and for each of its months, in one pass over the suite's merged spans. These are the three
+ * numbers formulas.ts suiteReliability defines, over each window cut at now: a failure is a merged
+ * outage that overlaps booked time in the window, however many bookings it cuts into.
+ * suiteReliability itself tests every outage against all booked time (a suite-year takes 70 ms
+ * there, 200 suites 14 s), so the report counts here and leaves MTBF, availability and the formula
+ * to combineReliability.
  */
-function reliabilityIn(suite: SuiteSpans, start: number, end: number, now: number) {
-  const upTo = Math.max(start, Math.min(end, now));
-  let bookedMs = 0;
-  for (const b of suite.booked)
-    bookedMs += Math.max(0, Math.min(b.end, upTo) - Math.max(b.start, start));
-  let lostMs = 0;
-  let failures = 0;
+function tallies(suite: SuiteSpans, period: Span, months: readonly Month[], now: number) {
+  const upTo = Math.max(period.start, Math.min(period.end, now));
+  const total = tally();
+  const perMonth = months.map(tally);
+  const { booked, down } = suite;
+  for (const b of booked) {
+    const start = Math.max(b.start, period.start);
+    const end = Math.min(b.end, upTo);
+    if (end <= start) continue;
+    total.bookedMs += end - start;
+    // The months [start, end) crosses; start is inside the period, so inside a month.
+    for (let m = monthIndex(months, start); m >= 0 && m < months.length; m += 1) {
+      const month = months[m] as Month;
+      if (month.start >= end) break;
+      (perMonth[m] as Tally).bookedMs += Math.min(end, month.end) - Math.max(start, month.start);
+    }
+  }
   let next = 0;
-  for (const outage of suite.down) {
-    const from = Math.max(outage.start, start);
+  for (const outage of down) {
+    const from = Math.max(outage.start, period.start);
     const to = Math.min(outage.end, upTo);
     if (to <= from) continue;
     // Outages come in order, so booked time that ended before this one ends before the rest.
-    while (next < suite.booked.length && (suite.booked[next] as Span).end <= from) next += 1;
+    while (next < booked.length && (booked[next] as Span).end <= from) next += 1;
     let hit = false;
-    for (let i = next; i < suite.booked.length && (suite.booked[i] as Span).start < to; i += 1) {
-      const b = suite.booked[i] as Span;
-      const overlap = Math.min(to, b.end) - Math.max(from, b.start);
-      if (overlap > 0) {
-        lostMs += overlap;
-        hit = true;
+    let lastMonth = -1;
+    for (let i = next; i < booked.length && (booked[i] as Span).start < to; i += 1) {
+      const b = booked[i] as Span;
+      const start = Math.max(from, b.start);
+      const end = Math.min(to, b.end);
+      if (end <= start) continue;
+      hit = true;
+      total.lostMs += end - start;
+      for (let m = monthIndex(months, start); m >= 0 && m < months.length; m += 1) {
+        const month = months[m] as Month;
+        if (month.start >= end) break;
+        const inMonth = perMonth[m] as Tally;
+        inMonth.lostMs += Math.min(end, month.end) - Math.max(start, month.start);
+        // Pieces come in time order: a month counts an outage once.
+        if (m !== lastMonth) inMonth.failures += 1;
+        lastMonth = m;
       }
     }
-    // One merged outage is one failure, however many bookings it cuts into.
-    if (hit) failures += 1;
+    if (hit) total.failures += 1;
   }
-  return { bookedH: bookedMs / hourMs, downInBookedH: lostMs / hourMs, failures };
+  return { total, perMonth };
 }
+
+const reliabilityOf = (t: Tally): Reliability =>
+  combineReliability([
+    { bookedH: t.bookedMs / hourMs, downInBookedH: t.lostMs / hourMs, failures: t.failures },
+  ]);
 
 interface Loaded {
   scope: Scope;
   timezone: string;
-  pm: PmRow[];
+  /** Each preventive work order due in the period, judged once. */
+  pm: Array<{ dueMs: number; outcome: Outcome }>;
   open: Array<{ due_ms: number; grace_min: number }>;
   labour: Awaited<ReturnType<typeof labourTotals>>;
   runs: Array<{ completed_ms: number; passed: boolean }>;
@@ -514,8 +553,9 @@ interface Loaded {
 }
 
 /**
- * Suites in scope with their merged booked and down time. A suite is down while a failure
- * downtime runs on anything it reaches (reachOf); an ongoing one has lasted until now.
+ * Suites in scope with their merged booked and down time, and the restores behind MTTR. A suite
+ * is down while a failure downtime runs on anything it reaches (reachOf); an ongoing one has
+ * lasted until now.
  */
 async function loadSuites(db: Db, s: Scope) {
   const now = s.now.getTime();
@@ -526,32 +566,73 @@ async function loadSuites(db: Db, s: Scope) {
     failureDowntimes(db, s),
     bookingsBySuite(db, s, upTo),
   ]);
-  const downByDevice = new Map(downtimes.map((d) => [d.device_id, unpack(d.spans)]));
-  const bookedBySuite = new Map(bookings.map((b) => [b.suite_id, unpack(b.spans)]));
-  const downBySuite = new Map<string, Span[]>();
+  const direct = new Set(reached.filter((r) => r.direct).map((r) => r.device_id));
+  const suitesOf = new Map<string, number[]>();
+  const index = new Map(suites.map((su, i) => [su.id, i]));
   for (const r of reached) {
-    const spans = downByDevice.get(r.device_id);
-    if (!spans) continue;
-    const list = downBySuite.get(r.suite_id) ?? [];
-    for (const d of spans)
-      list.push({
-        start: d.start,
-        end: d.end === null ? Math.max(d.start, now) : Math.max(d.start, d.end),
-      });
-    downBySuite.set(r.suite_id, list);
+    const i = index.get(r.suite_id);
+    if (i === undefined) continue;
+    const list = suitesOf.get(r.device_id);
+    if (list) list.push(i);
+    else suitesOf.set(r.device_id, [i]);
+  }
+  const fromMs = s.from.getTime();
+  const toMs = s.to.getTime();
+  const restores: Loaded['restores'] = [];
+  // Every downtime once, as a closed span (an ongoing one runs to now) with the suites that reach
+  // its device. A shared switch or store is reached by many suites, so rather than sort each
+  // suite's copy, the spans come sorted once and are dealt out in order.
+  const outages: Array<Span & { suites: number[] }> = [];
+  let k = 0;
+  eachRow(downtimes.spans, 2, (cells) => {
+    const deviceId = downtimes.devices.slice(k * 37, k * 37 + 36);
+    k += 1;
+    const start = cells[0] as number;
+    const endedAt = notBefore(start, orNull(cells[1]));
+    if (start >= fromMs && start < toMs && (!narrowsSuites(s) || direct.has(deviceId)))
+      restores.push({ startedAt: start, endedAt });
+    const reachedBy = suitesOf.get(deviceId);
+    if (reachedBy) outages.push({ start, end: endedAt ?? Math.max(start, now), suites: reachedBy });
+  });
+  // In order already (see failureDowntimes): sorting only confirms it, one look at each.
+  outages.sort(byStart);
+  const down = suites.map((): Span[] => []);
+  for (const outage of outages) for (const i of outage.suites) down[i]?.push(outage);
+  const booked = new Map<string, Span[]>();
+  for (const b of bookings) {
+    const spans: Span[] = [];
+    eachRow(b.spans, 2, (cells) =>
+      spans.push({ start: cells[0] as number, end: cells[1] as number }),
+    );
+    // Usually in order already, and then sorting is one look at each.
+    booked.set(b.suite_id, mergeSorted(spans.sort(byStart)));
   }
   return {
-    reached,
-    downByDevice,
-    suites: suites.map((su): SuiteSpans => ({
+    restores,
+    suites: suites.map((su, i): SuiteSpans => ({
       id: su.id,
       name: su.name,
-      booked: union(
-        (bookedBySuite.get(su.id) ?? []).map((b) => ({ start: b.start, end: b.end ?? b.start })),
-      ),
-      down: union(downBySuite.get(su.id) ?? []),
+      booked: booked.get(su.id) ?? [],
+      down: mergeSorted(down[i] ?? []),
     })),
   };
+}
+
+const byStart = (a: Span, b: Span) => a.start - b.start;
+
+/**
+ * formulas.ts union for spans already in start order, in one pass: touching or overlapping spans
+ * merge, empty ones are dropped. Copies, like union: the spans given are shared between suites.
+ */
+function mergeSorted(spans: readonly Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of spans) {
+    if (span.end <= span.start) continue;
+    const last = merged.at(-1);
+    if (!last || span.start > last.end) merged.push({ start: span.start, end: span.end });
+    else if (span.end > last.end) last.end = span.end;
+  }
+  return merged;
 }
 
 /**
@@ -570,66 +651,54 @@ async function load(db: Db, q: ReportQuery, now: Date): Promise<Loaded> {
     failureFaults(db, scope),
     loadSuites(db, scope),
   ]);
-  const direct = new Set(spans.reached.filter((r) => r.direct).map((r) => r.device_id));
-  const fromMs = scope.from.getTime();
-  const toMs = scope.to.getTime();
-  const restores: Loaded['restores'] = [];
-  for (const [deviceId, list] of spans.downByDevice) {
-    if (narrowsSuites(scope) && !direct.has(deviceId)) continue;
-    for (const d of list)
-      if (d.start >= fromMs && d.start < toMs)
-        restores.push({ startedAt: d.start, endedAt: notBefore(d.start, d.end) });
-  }
   return {
     scope,
     timezone: config.hours.timezone,
-    pm,
+    pm: pm.map((r) => ({ dueMs: r.due_ms, outcome: outcomeOf(r, now) })),
     open,
     labour,
     runs,
-    restores,
-    faults: faults.map((f) => ({ openedAt: f.start, acknowledgedAt: notBefore(f.start, f.end) })),
+    restores: spans.restores,
+    faults,
     suites: spans.suites,
   };
 }
 
-function reliabilityOf(suites: readonly SuiteSpans[], period: Span, now: number) {
-  const rows = suites.map((suite) => ({
-    suite,
-    reliability: combineReliability([reliabilityIn(suite, period.start, period.end, now)]),
-  }));
-  return { suites: rows, fleet: combineReliability(rows.map((r) => r.reliability)) };
-}
+const suiteRow = (suite: SuiteSpans, reliability: Reliability) => ({
+  suiteId: suite.id,
+  name: suite.name,
+  bookedH: reliability.bookedH,
+  downInBookedH: reliability.downInBookedH,
+  failures: reliability.failures,
+  mtbfH: reliability.mtbfH,
+  availabilityPct: reliability.availabilityPct,
+  formula: reliability.formula,
+});
 
-function trendOf(data: Loaded, months: readonly Month[]) {
-  const now = data.scope.now;
-  const pm = byMonth(months, data.pm, (r) => r.due_ms);
+const periodSpan = (s: Scope): Span => ({ start: s.from.getTime(), end: s.to.getTime() });
+
+/** Every figure for the period and each month of it. */
+function figures(data: Loaded) {
+  const { scope } = data;
+  const now = scope.now;
+  const period = periodSpan(scope);
+  const months = monthsOf(period, data.timezone);
+  const suites = data.suites.map((suite) => ({
+    suite,
+    ...tallies(suite, period, months, now.getTime()),
+  }));
+  const suiteReliability = suites.map((s) => reliabilityOf(s.total));
+  const pm = byMonth(months, data.pm, (r) => r.dueMs);
   const restores = byMonth(months, data.restores, (r) => r.startedAt);
   const faults = byMonth(months, data.faults, (f) => f.openedAt);
   const runs = byMonth(months, data.runs, (r) => r.completed_ms);
-  // Each suite's spans split by month once, so a month sees only its own spans.
-  const suites = data.suites.map((suite) => ({
-    booked: spansByMonth(months, suite.booked),
-    down: spansByMonth(months, suite.down),
-  }));
-  return months.map((month, i) => {
+  const trend = months.map((month, i) => {
     const reliability = combineReliability(
-      data.suites.map((suite, s) =>
-        reliabilityIn(
-          {
-            ...suite,
-            booked: suites[s]?.booked[i] ?? [],
-            down: suites[s]?.down[i] ?? [],
-          },
-          month.start,
-          month.end,
-          now.getTime(),
-        ),
-      ),
+      suites.map((s) => reliabilityOf(s.perMonth[i] ?? tally())),
     );
     return {
       month: month.key,
-      pmCompliancePct: pmCompliance((pm[i] ?? []).map((r) => outcomeOf(r, now))).pct,
+      pmCompliancePct: pmCompliance((pm[i] ?? []).map((r) => r.outcome)).pct,
       mttrMin: mttr(restores[i] ?? []).minutes,
       mttaMin: mtta(faults[i] ?? []).minutes,
       mtbfH: reliability.mtbfH,
@@ -637,21 +706,12 @@ function trendOf(data: Loaded, months: readonly Month[]) {
       calibrationPct: passRate(runs[i] ?? []).pct,
     };
   });
+  return {
+    suites: suites.map((s, i) => suiteRow(s.suite, suiteReliability[i] as Reliability)),
+    fleet: combineReliability(suiteReliability),
+    trend,
+  };
 }
-
-const suiteRows = (rows: Array<{ suite: SuiteSpans; reliability: Reliability }>) =>
-  rows.map(({ suite, reliability }) => ({
-    suiteId: suite.id,
-    name: suite.name,
-    bookedH: reliability.bookedH,
-    downInBookedH: reliability.downInBookedH,
-    failures: reliability.failures,
-    mtbfH: reliability.mtbfH,
-    availabilityPct: reliability.availabilityPct,
-    formula: reliability.formula,
-  }));
-
-const periodSpan = (s: Scope): Span => ({ start: s.from.getTime(), end: s.to.getTime() });
 
 export async function maintenanceReport(db: Db, q: ReportQuery, now = new Date()) {
   const data = await load(db, q, now);
@@ -659,12 +719,12 @@ export async function maintenanceReport(db: Db, q: ReportQuery, now = new Date()
   const restore = mttr(data.restores);
   const acknowledge = mtta(data.faults);
   const labour = labourOf(data.labour);
-  const reliability = reliabilityOf(data.suites, periodSpan(scope), now.getTime());
+  const { suites, fleet, trend } = figures(data);
   return {
     period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
     asOf: now.toISOString(),
     timezone: data.timezone,
-    pmCompliance: pmCompliance(data.pm.map((r) => outcomeOf(r, now))),
+    pmCompliance: pmCompliance(data.pm.map((r) => r.outcome)),
     backlog: backlogByAge(
       data.open.map((r) => ({ dueAt: r.due_ms, graceMs: r.grace_min * minuteMs })),
       now.getTime(),
@@ -675,24 +735,25 @@ export async function maintenanceReport(db: Db, q: ReportQuery, now = new Date()
     labour,
     mttaMin: acknowledge.minutes,
     mtta: acknowledge,
-    mtbfH: reliability.fleet.mtbfH,
-    availabilityPct: reliability.fleet.availabilityPct,
-    reliability: reliability.fleet,
+    mtbfH: fleet.mtbfH,
+    availabilityPct: fleet.availabilityPct,
+    reliability: fleet,
     calibration: passRate(data.runs),
-    suites: suiteRows(reliability.suites),
-    trend: trendOf(data, monthsOf(periodSpan(scope), data.timezone)),
+    suites,
+    trend,
   };
 }
 
 export async function trend(db: Db, q: ReportQuery, now = new Date()) {
-  const data = await load(db, q, now);
-  return trendOf(data, monthsOf(periodSpan(data.scope), data.timezone));
+  return figures(await load(db, q, now)).trend;
 }
 
 export async function suites(db: Db, q: ReportQuery, now = new Date()) {
   const scope = await scopeOf(db, q, now);
   const { suites } = await loadSuites(db, scope);
-  return suiteRows(reliabilityOf(suites, periodSpan(scope), now.getTime()).suites);
+  return suites.map((suite) =>
+    suiteRow(suite, reliabilityOf(tallies(suite, periodSpan(scope), [], now.getTime()).total)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
