@@ -185,21 +185,13 @@ export async function generate(db: Db, now = new Date(), filter: GenerateFilter 
         filter.deviceIds ? inArray(pmTargets.deviceId, filter.deviceIds) : undefined,
       ),
     );
-  const byPlan = new Map(plans.map((p) => [p.id, p]));
   const made = [];
   for (const plan of plans) {
     const mine = targets.filter((t) => t.planId === plan.id);
     if (mine.length === 0) continue;
     const meters = await targetMeters(db, plan, mine);
     for (const target of mine) {
-      const order = await makeOrder(
-        db,
-        config,
-        byPlan.get(target.planId)!,
-        target,
-        meters.get(target.id) ?? null,
-        now,
-      );
+      const order = await makeOrder(db, config, plan, target, meters.get(target.id) ?? null, now);
       if (order) made.push(order);
     }
   }

@@ -116,13 +116,28 @@ export async function planDevices(
   return rows.map((r) => r.id);
 }
 
-async function exists(
+const tableOf = {
+  deviceId: 'devices',
+  suiteId: 'suites',
+  roomId: 'rooms',
+  siteId: 'sites',
+  assigneeId: 'users',
+} as const;
+
+/** Each id given names a row that exists; the first that does not is a 400 naming its field. */
+export async function mustExist(
   db: Db,
-  table: 'devices' | 'suites' | 'rooms' | 'sites' | 'users',
-  id: string,
+  ids: Partial<Record<keyof typeof tableOf, string | null | undefined>>,
 ) {
-  const rows = await query(db, sql`select 1 as one from ${sql.identifier(table)} where id = ${id}`);
-  return rows.length > 0;
+  for (const [key, table] of Object.entries(tableOf) as Array<[keyof typeof tableOf, string]>) {
+    const id = ids[key];
+    if (!id) continue;
+    const rows = await query(
+      db,
+      sql`select 1 as one from ${sql.identifier(table)} where id = ${id}`,
+    );
+    if (rows.length === 0) throw new Invalid(`body.${key}: no ${table.slice(0, -1)} with id ${id}`);
+  }
 }
 
 /** Checks a whole plan, as created or as it would be after a change; names the first problem. */
@@ -138,17 +153,7 @@ async function checked(db: Db, input: PlanInput, defaultZone: string) {
     );
   if (input.siteId && !input.deviceKind)
     throw new Invalid('body.siteId: only a deviceKind plan is limited to a site');
-  for (const [key, table] of [
-    ['deviceId', 'devices'],
-    ['suiteId', 'suites'],
-    ['roomId', 'rooms'],
-    ['siteId', 'sites'],
-    ['assigneeId', 'users'],
-  ] as const) {
-    const id = input[key];
-    if (id && !(await exists(db, table, id)))
-      throw new Invalid(`body.${key}: no ${table.slice(0, -1)} with id ${id}`);
-  }
+  await mustExist(db, input);
   if (!input.every && !input.meter && !input.afterRepair)
     throw new Invalid(
       'body.every: a plan needs a trigger: every (a time interval), meter (every N units), afterRepair, or several',
@@ -539,41 +544,63 @@ export function listPlans(
     .orderBy(asc(pmPlans.title), asc(pmPlans.id));
 }
 
-/** A plan as the API shows it: the request's shape (`every`, `meter`) plus its targets. */
-export async function planView(db: Db, row: PlanRow) {
-  const targets = await targetsOf(db, [row.id]);
-  const meterNow = await targetMeters(db, row, targets);
+/**
+ * Plans as the API shows them: the request's shape (`every`, `meter`) plus their targets. The
+ * settings, targets and assignees are read once for the whole list.
+ */
+export async function planViews(db: Db, rows: PlanRow[]) {
   const config = await loadConfig(db);
-  const [assignee] = row.assigneeId
-    ? await db
-        .select({
-          name: sql<string>`coalesce(nullif(${users.displayName}, ''), ${users.username})`,
-        })
-        .from(users)
-        .where(eq(users.id, row.assigneeId))
-    : [];
-  return {
-    ...serialize(row),
-    every:
-      row.everyCount !== null && row.everyUnit
-        ? { count: row.everyCount, unit: row.everyUnit }
-        : null,
-    meter:
-      row.meterReading && row.meterEvery !== null
-        ? { reading: row.meterReading, every: row.meterEvery }
-        : null,
-    assignee: assignee?.name ?? null,
-    targets: targets.map((t) => {
-      const due = nextDue(row, timing(t), meterNow.get(t.id) ?? null, config.repairDueHours);
-      return {
-        id: t.id,
-        deviceId: t.deviceId,
-        suiteId: t.suiteId,
-        roomId: t.roomId,
-        meterThreshold: t.meterThreshold,
-        nextDueAt: due?.dueAt.toISOString() ?? null,
-        nextDueBy: due?.by ?? null,
-      };
-    }),
-  };
+  const targets = await targetsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const assigneeIds = [...new Set(rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])))];
+  const names = new Map(
+    assigneeIds.length === 0
+      ? []
+      : (
+          await db
+            .select({
+              id: users.id,
+              name: sql<string>`coalesce(nullif(${users.displayName}, ''), ${users.username})`,
+            })
+            .from(users)
+            .where(inArray(users.id, assigneeIds))
+        ).map((u) => [u.id, u.name]),
+  );
+  const views = [];
+  for (const row of rows) {
+    const mine = targets.filter((t) => t.planId === row.id);
+    const meterNow = await targetMeters(db, row, mine);
+    views.push({
+      ...serialize(row),
+      every:
+        row.everyCount !== null && row.everyUnit
+          ? { count: row.everyCount, unit: row.everyUnit }
+          : null,
+      meter:
+        row.meterReading && row.meterEvery !== null
+          ? { reading: row.meterReading, every: row.meterEvery }
+          : null,
+      assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null,
+      targets: mine.map((t) => {
+        const due = nextDue(row, timing(t), meterNow.get(t.id) ?? null, config.repairDueHours);
+        return {
+          id: t.id,
+          deviceId: t.deviceId,
+          suiteId: t.suiteId,
+          roomId: t.roomId,
+          meterThreshold: t.meterThreshold,
+          nextDueAt: due?.dueAt.toISOString() ?? null,
+          nextDueBy: due?.by ?? null,
+        };
+      }),
+    });
+  }
+  return views;
+}
+
+export async function planView(db: Db, row: PlanRow) {
+  const [view] = await planViews(db, [row]);
+  return view!;
 }

@@ -247,8 +247,7 @@ export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app,
       },
     },
     async (request) => {
-      const rows = await plans.listPlans(db, request.query);
-      return Promise.all(rows.map((r) => plans.planView(db, r)));
+      return plans.planViews(db, await plans.listPlans(db, request.query));
     },
   );
   app.post(
@@ -517,7 +516,7 @@ export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app,
   app.get(
     '/calibration-templates',
     { schema: { tags: ['calibration'], response: answers } },
-    async () => (await calibration.listTemplates(db)).map((r) => r),
+    async () => calibration.listTemplates(db),
   );
   app.get(
     '/calibration-templates/:id',

@@ -1,5 +1,11 @@
-import { IANAZone } from 'luxon';
-import { calendarProblems, type BusinessCalendar } from '../tickets/sla.ts';
+import {
+  blockDays,
+  compileCalendar,
+  piecesOfBlock,
+  weekdayIndex,
+  type BusinessCalendar,
+  type Calendar,
+} from '../tickets/sla.ts';
 
 /**
  * The facility's maintenance hours: a BusinessCalendar whose `holidays` are blackout dates (no
@@ -87,99 +93,6 @@ const alignDown = (ms: number, stepMs: number) => Math.floor(ms / stepMs) * step
 // ---------------------------------------------------------------------------------------------
 // Maintenance hours
 
-interface Hours {
-  zone: IANAZone;
-  /** The zone's entry in pieceCache, looked up once rather than for every day. */
-  pieces: Map<number, Piece[]>;
-  /** [start, end) minutes after local midnight, sorted by start, per ISO weekday (0 = Monday). */
-  week: Array<Array<[number, number]>>;
-  /** Blackout dates as days since 1970-01-01. */
-  blackouts: Set<number>;
-}
-
-// Only called once calendarProblems has passed, so the text is known to be well formed.
-const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const dayOfDate = (date: string) =>
-  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) /
-  dayMs;
-
-function compileHours(hours: MaintenanceHours): Hours {
-  const problems = calendarProblems(hours);
-  if (problems.length > 0)
-    throw new RangeError(`Invalid maintenance hours: ${problems.join('; ')}`);
-  const zone = IANAZone.create(hours.timezone);
-  let pieces = pieceCache.get(zone.name);
-  if (!pieces) {
-    pieces = new Map<number, Piece[]>();
-    pieceCache.set(zone.name, pieces);
-  }
-  return {
-    zone,
-    pieces,
-    week: hours.week.map((spans) =>
-      spans
-        .map(([start, end]): [number, number] => [minuteOfDay(start), minuteOfDay(end)])
-        .sort((a, b) => a[0] - b[0]),
-    ),
-    blackouts: new Set(hours.holidays.map(dayOfDate)),
-  };
-}
-
-/** Index into `week` (0 = Monday) of a day counted from 1970-01-01, a Thursday. */
-const weekdayIndex = (day: number) => (((day + 3) % 7) + 7) % 7;
-
-/** Instants [from, to) over which a zone keeps one UTC offset. */
-interface Piece {
-  from: number;
-  to: number;
-  offsetMs: number;
-}
-
-// The zone's offset comes from Intl, which costs microseconds a call; thousands of slot searches
-// over the same year must not ask again for every day, so each local day's pieces are kept.
-const maxCachedDays = 100_000;
-const pieceCache = new Map<string, Map<number, Piece[]>>();
-
-function offsetMsAt(zone: IANAZone, at: number): number {
-  const offsetMinutes = zone.offset(at);
-  // NaN past the end of Date's range; the search below would never finish.
-  if (Number.isNaN(offsetMinutes)) throw new RangeError(`${at} is outside the range of dates`);
-  return offsetMinutes * minuteMs;
-}
-
-/**
- * The constant-offset pieces covering every instant whose local date is `day`. Assumes a zone
- * never changes offset and back again within the 52 hours looked at, which no zone does.
- */
-function piecesOfDay(zone: IANAZone, zoneCache: Map<number, Piece[]>, day: number): Piece[] {
-  const cached = zoneCache.get(day);
-  if (cached) return cached;
-
-  const windowEnd = (day + 1) * dayMs + offsetBoundMs;
-  const endOffsetMs = offsetMsAt(zone, windowEnd);
-  const pieces: Piece[] = [];
-  let from = day * dayMs - offsetBoundMs;
-  let offsetMs = offsetMsAt(zone, from);
-  while (offsetMs !== endOffsetMs) {
-    // Find the first instant with another offset: the transition.
-    let same = from;
-    let changed = windowEnd;
-    while (changed - same > 1) {
-      const mid = Math.floor((same + changed) / 2);
-      if (offsetMsAt(zone, mid) === offsetMs) same = mid;
-      else changed = mid;
-    }
-    pieces.push({ from, to: changed, offsetMs });
-    from = changed;
-    offsetMs = offsetMsAt(zone, changed);
-  }
-  pieces.push({ from, to: windowEnd, offsetMs });
-
-  if (zoneCache.size >= maxCachedDays) zoneCache.clear();
-  zoneCache.set(day, pieces);
-  return pieces;
-}
-
 /**
  * Appends the maintenance time within [fromMs, toMs) to `out` as flat start, end pairs: sorted,
  * disjoint, one local day's span at a time, so spans that touch across midnight come out as
@@ -189,16 +102,16 @@ function piecesOfDay(zone: IANAZone, zoneCache: Map<number, Piece[]>, day: numbe
  * A span holds every instant whose local wall time on that date lies in [start, end), as in the
  * SLA clock: on a spring-forward day 00:00-24:00 is 23 real hours, on a fall-back day 25.
  */
-function collectOpenTime(hours: Hours, fromMs: number, toMs: number, out: number[]): void {
+function collectOpenTime(hours: Calendar, fromMs: number, toMs: number, out: number[]): void {
   let doneUntil = fromMs;
   // A local date starts up to 14 hours before or after the UTC one: begin a day early, and stop
   // once even the earliest instant of the local day is past the end.
   for (let day = Math.floor(fromMs / dayMs) - 1; day * dayMs - offsetBoundMs < toMs; day += 1) {
     const spans = hours.week[weekdayIndex(day)] ?? [];
-    if (spans.length === 0 || hours.blackouts.has(day)) continue;
+    if (spans.length === 0 || hours.holidays.has(day)) continue;
     const wallMidnight = day * dayMs;
     // Pieces outside, spans inside: within one offset spans map to instants in order.
-    for (const piece of piecesOfDay(hours.zone, hours.pieces, day)) {
+    for (const piece of piecesOfBlock(hours.zone, Math.floor(day / blockDays))) {
       for (const [startMinute, endMinute] of spans) {
         const start = wallMidnight + startMinute * minuteMs - piece.offsetMs;
         const end = wallMidnight + endMinute * minuteMs - piece.offsetMs;
@@ -236,7 +149,7 @@ export function openStretches(hours: MaintenanceHours, from: Date, to: Date): Sp
   const fromMs = checkInstant('from', from);
   const toMs = checkInstant('to', to);
   const open: number[] = [];
-  collectOpenTime(compileHours(hours), fromMs, toMs, open);
+  collectOpenTime(compileCalendar(hours, 'maintenance hours'), fromMs, toMs, open);
   return joinTouching(open, toMs).map(([start, end]) => ({
     start: new Date(start),
     end: new Date(end),
@@ -440,7 +353,7 @@ export function findSlot(req: SlotRequest): SlotResult {
   if (!(Number.isFinite(horizonDays) && horizonDays >= 0))
     throw new RangeError(`horizonDays must be 0 or more, not ${horizonDays}`);
 
-  const hours = compileHours(req.hours);
+  const hours = compileCalendar(req.hours, 'maintenance hours');
   // Whole milliseconds, so that every instant compared below is an exact integer.
   const durationMs = Math.ceil(req.durationMin * minuteMs);
   const stepMs = stepMin * minuteMs;

@@ -5,13 +5,11 @@ import {
   meters,
   pmPlans,
   pmTargets,
-  suites,
   tickets,
-  users,
   workOrderEvents,
   workOrders,
-  type Role,
   type Step,
+  type StepTemplate,
   type WorkOrderEventKind,
   type WorkOrderStatus,
 } from '../../db/schema/index.ts';
@@ -24,10 +22,9 @@ import { templateSteps } from './calibration.ts';
 import { afterFinish } from './due.ts';
 import { stepsFrom } from './generator.ts';
 import { clashes, endWindow, place, syncWindow, type WorkOrderRow } from './placement.ts';
-import { checkedSteps } from './plans.ts';
+import { checkedSteps, mustExist } from './plans.ts';
 import { dueState } from './schedule.ts';
 import { loadConfig } from './settings.ts';
-import type { StepTemplate } from '../../db/schema/index.ts';
 
 export type { WorkOrderRow };
 const minuteMs = 60_000;
@@ -98,16 +95,7 @@ export async function createAdHoc(db: Db, who: Who, input: AdHocInput, now = new
   if (where.length > 1) throw new Invalid('body: give at most one of deviceId, suiteId, roomId');
   return db.transaction(async (tx) => {
     const config = await loadConfig(tx);
-    for (const [key, table] of [
-      ['deviceId', devices],
-      ['suiteId', suites],
-      ['assigneeId', users],
-    ] as const) {
-      const id = input[key];
-      if (!id) continue;
-      const [row] = await tx.select({ id: table.id }).from(table).where(eq(table.id, id));
-      if (!row) throw new Invalid(`body.${key}: nothing with id ${id}`);
-    }
+    await mustExist(tx, input);
     const fromTemplate = input.calibrationTemplateId
       ? await templateSteps(tx, input.calibrationTemplateId, 'body.calibrationTemplateId')
       : [];
@@ -230,13 +218,6 @@ export async function recordStep(
     step.ok = step.result === 'na' ? true : judged(step);
     step.by = who.actor.label;
     step.at = now.toISOString();
-    const steps = row.steps.map((s, i) => (i === index ? step : s));
-    const changes: Partial<WorkOrderRow> = { steps, updatedAt: now };
-    if (row.status === 'scheduled') {
-      changes.status = 'in_progress';
-      changes.startedAt = now;
-    }
-    await tx.update(workOrders).set(changes).where(eq(workOrders.id, id));
     await tx.insert(workOrderEvents).values(
       event(who, id, now, 'step', `${step.label}: ${step.value ?? step.result ?? step.note}`, {
         stepId,
@@ -249,11 +230,16 @@ export async function recordStep(
     if (step.ok === false && !step.ticketId) {
       ticket = await correctiveTicket(tx, who, row, step, now);
       step.ticketId = ticket.id;
-      await tx
-        .update(workOrders)
-        .set({ steps: row.steps.map((s, i) => (i === index ? step : s)) })
-        .where(eq(workOrders.id, id));
     }
+    const changes: Partial<WorkOrderRow> = {
+      steps: row.steps.map((s, i) => (i === index ? step : s)),
+      updatedAt: now,
+    };
+    if (row.status === 'scheduled') {
+      changes.status = 'in_progress';
+      changes.startedAt = now;
+    }
+    await tx.update(workOrders).set(changes).where(eq(workOrders.id, id));
     return { order: await found(tx, id), ticket };
   });
 }
@@ -636,5 +622,3 @@ export async function detail(db: Db, id: string, now = new Date()) {
     .where(eq(tickets.workOrderId, id));
   return { ...view(row, now), events: events.map(serialize), tickets: linked };
 }
-
-export const roleMay = (role: Role) => role !== 'manager';

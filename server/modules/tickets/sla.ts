@@ -175,7 +175,7 @@ export function calendarProblems(cal: BusinessCalendar): string[] {
 // Zone offsets
 
 /** Instants [from, to) over which a zone keeps one UTC offset. */
-interface Piece {
+export interface Piece {
   from: number;
   to: number;
   offsetMs: number;
@@ -183,7 +183,7 @@ interface Piece {
 
 // Local days are grouped into weeks whose offsets are looked up together: Intl is the only source
 // of zone rules and costs microseconds a call, so a year-long SLA must not ask it per span.
-const blockDays = 7;
+export const blockDays = 7;
 const maxCachedBlocks = 20_000;
 const pieceCache = new Map<string, Map<number, Piece[]>>();
 
@@ -198,7 +198,7 @@ function offsetMsAt(zone: IANAZone, at: number): number {
  * The constant-offset pieces covering every instant whose local date is in the block. Assumes a
  * zone never changes offset and changes it back within the same eight days, which no zone does.
  */
-function piecesOfBlock(zone: IANAZone, block: number): Piece[] {
+export function piecesOfBlock(zone: IANAZone, block: number): Piece[] {
   let zoneCache = pieceCache.get(zone.name);
   if (!zoneCache) {
     zoneCache = new Map<number, Piece[]>();
@@ -235,7 +235,7 @@ function piecesOfBlock(zone: IANAZone, block: number): Piece[] {
 // ---------------------------------------------------------------------------------------------
 // Open time
 
-interface Calendar {
+export interface Calendar {
   zone: IANAZone;
   /** Minutes after local midnight, sorted by start, per ISO weekday (index 0 = Monday). */
   week: Array<Array<[number, number]>>;
@@ -243,10 +243,10 @@ interface Calendar {
   holidays: Set<number>;
 }
 
-function compile(cal: BusinessCalendar): Calendar {
+/** Parses a calendar once for the walks; `what` names it in the error (maintenance hours too). */
+export function compileCalendar(cal: BusinessCalendar, what = 'business calendar'): Calendar {
   const problems = calendarProblems(cal);
-  if (problems.length > 0)
-    throw new RangeError(`Invalid business calendar: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new RangeError(`Invalid ${what}: ${problems.join('; ')}`);
   const week = cal.week.map((spans) =>
     spans
       .map(([start, end]): [number, number] => [
@@ -260,7 +260,7 @@ function compile(cal: BusinessCalendar): Calendar {
 }
 
 /** Index into `week` (0 = Monday) of a day counted from 1970-01-01, a Thursday. */
-const weekdayIndex = (day: number) => (((day + 3) % 7) + 7) % 7;
+export const weekdayIndex = (day: number) => (((day + 3) % 7) + 7) % 7;
 
 /**
  * The calendar's open time at or after `fromMs`, as sorted, disjoint [start, end) instants.
@@ -376,7 +376,7 @@ export function addWorkingTime(
   const startMs = checkInstant('start', start);
   if (!Number.isFinite(minutes) || minutes < 0)
     throw new RangeError(`minutes must be a finite number of 0 or more, not ${minutes}`);
-  const compiled = clock === 'business' ? compile(cal) : null;
+  const compiled = clock === 'business' ? compileCalendar(cal) : null;
   if (minutes === 0) return new Date(startMs);
   let owedMs = minutes * minuteMs;
   for (const [from, to] of runningTime(compiled, startMs, normalisePauses(pauses, startMs))) {
@@ -403,7 +403,7 @@ export function workingMinutes(
   const toMs = checkInstant('to', to);
   if (toMs < fromMs)
     throw new RangeError(`to (${to.toISOString()}) is before from (${from.toISOString()})`);
-  const compiled = clock === 'business' ? compile(cal) : null;
+  const compiled = clock === 'business' ? compileCalendar(cal) : null;
   let totalMs = 0;
   for (const [start, end] of runningTime(compiled, fromMs, normalisePauses(pauses, fromMs))) {
     if (start >= toMs) break;
