@@ -169,6 +169,7 @@ async function main() {
     onError: (error) => app.log.error({ err: error }, 'helpdesk clock failed; will retry'),
   });
   const planner = startPlannerClock(ctx, {
+    onNotified: () => dispatcher.kick(),
     onError: (error) => app.log.error({ err: error }, 'planner clock failed; will retry'),
   });
 

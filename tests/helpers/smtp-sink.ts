@@ -31,7 +31,10 @@ export interface ReceivedMail {
   to: string;
   /** Who the SMTP envelope was for (aiosmtpd's X-RcptTo). */
   envelopeTo: string[];
+  /** The text/plain body, or the text/plain part of a multipart message. */
   text: string;
+  /** The text/html part, when the message has one. */
+  html: string | null;
 }
 
 export interface SmtpSink {
@@ -68,7 +71,12 @@ function quotedPrintable(text: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-function parseMail(raw: string): ReceivedMail {
+interface MimePart {
+  headers: Record<string, string>;
+  body: string;
+}
+
+function parsePart(raw: string): MimePart {
   const split = raw.search(/\r?\n\r?\n/);
   const head = split < 0 ? raw : raw.slice(0, split);
   const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
@@ -80,20 +88,45 @@ function parseMail(raw: string): ReceivedMail {
         line.slice(colon + 1).trim(),
       );
   }
+  return { headers, body };
+}
+
+function decoded({ headers, body }: MimePart): string {
   const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
-  const text =
-    encoding === 'quoted-printable'
-      ? quotedPrintable(body)
-      : encoding === 'base64'
-        ? Buffer.from(body, 'base64').toString('utf8')
-        : body;
+  return encoding === 'quoted-printable'
+    ? quotedPrintable(body)
+    : encoding === 'base64'
+      ? Buffer.from(body, 'base64').toString('utf8')
+      : body;
+}
+
+/** The leaf parts of a message: itself, or each part of a multipart body, depth first. */
+function leaves(part: MimePart): MimePart[] {
+  const type = part.headers['content-type'] ?? 'text/plain';
+  const boundary = /^multipart\/[^;]+;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (!boundary) return [part];
+  const pieces = part.body.split(`--${boundary}`).slice(1);
+  return pieces
+    .filter((piece) => !piece.startsWith('--'))
+    .flatMap((piece) => leaves(parsePart(piece.replace(/^\r?\n/, ''))));
+}
+
+function parseMail(raw: string): ReceivedMail {
+  const message = parsePart(raw);
+  const parts = leaves(message);
+  const ofType = (type: string) =>
+    parts.find((p) => (p.headers['content-type'] ?? 'text/plain').toLowerCase().startsWith(type));
+  const plain = ofType('text/plain');
+  const html = ofType('text/html');
+  const { headers } = message;
   return {
     headers,
     subject: headers.subject ?? '',
     from: headers.from ?? '',
     to: headers.to ?? '',
     envelopeTo: (headers['x-rcptto'] ?? '').split(/,\s*/).filter(Boolean),
-    text,
+    text: plain ? decoded(plain) : '',
+    html: html ? decoded(html) : null,
   };
 }
 

@@ -269,7 +269,10 @@ for (const { store, needs } of stores) {
         devices: Array<{ id: string }>;
         suites: Array<{ id: string }>;
         description: string;
+        workOrder: { id: string; number: number; status: string } | null;
       }>();
+      // The ticket carries its way back to the work order, for the link on its page.
+      expect(detail.workOrder).toMatchObject({ id: ids.order, status: 'in_progress' });
       expect(detail.devices.map((d) => d.id)).toEqual([ids.monitor]);
       expect(detail.suites.map((s) => s.id)).toEqual([ids.suite]);
       expect(detail.description).toMatch(/Measured: 112 cd\/m²; nominal 100 ± 3/);
@@ -312,14 +315,27 @@ for (const { store, needs } of stores) {
 
     it("sends a junior's paper record to review, and the approval keeps who and when", async () => {
       const doneAt = new Date(Date.now() - 2 * hour).toISOString();
+      const begunAt = new Date(Date.now() - 3 * hour).toISOString();
+      // The steps were typed in just now, after the work; the paper says when it began.
+      const backwards = await api('POST', `/api/work-orders/${ids.order}/transition`, who.junior, {
+        to: 'done',
+        completedAt: doneAt,
+        startedAt: new Date(Date.now() - hour).toISOString(),
+      });
+      expect(backwards.statusCode).toBe(400);
+      expect(backwards.json<{ message: string }>().message).toMatch(
+        /^body\.startedAt: .* is after completedAt/,
+      );
       const completed = await api('POST', `/api/work-orders/${ids.order}/transition`, who.junior, {
         to: 'done',
         completedAt: doneAt,
+        startedAt: begunAt,
       });
       expect(completed.statusCode, completed.body).toBe(200);
-      const pending = completed.json<WorkOrder>();
+      const pending = completed.json<WorkOrder & { startedAt: string }>();
       expect(pending.status).toBe('pending_review');
       expect(pending.completedAt).toBe(doneAt);
+      expect(pending.startedAt).toBe(begunAt);
       expect(pending.enteredAt).not.toBe(doneAt);
       expect(pending.passed).toBe(false);
       const byJunior = await api('POST', '/api/work-orders/review', who.junior, {

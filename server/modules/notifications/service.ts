@@ -17,11 +17,14 @@ import type { Actor } from '../auth/principal.ts';
 import { masked, openConfig, redactConfig, sealConfig } from '../checks/secrets.ts';
 import { serialize } from '../serialize.ts';
 import {
+  renderDigest,
   renderFault,
   renderTest,
   renderTicket,
   severityOf,
   severityOfPriority,
+  type DigestItem,
+  type DigestState,
   type FaultMessage,
   type TicketMessage,
 } from './render.ts';
@@ -72,6 +75,14 @@ function checkAddresses(config: Record<string, unknown>) {
     throw new Invalid(`body.config.from: ${echo(from)} is not an e-mail address`);
 }
 
+/**
+ * A channel takes the daily maintenance digest when its config says `digest: true`. It is no
+ * fault, so the fault rule (severity, resolved) cannot choose it; sites and device kinds still
+ * narrow which work the channel hears of.
+ */
+export const takesDigest = (channel: Pick<repo.ChannelRow, 'enabled' | 'config'>) =>
+  channel.enabled && channel.config.digest === true;
+
 /** Validates a config as sent and returns it as stored: every secret sealed. */
 function prepareConfig(
   box: SecretBox,
@@ -79,10 +90,14 @@ function prepareConfig(
   incoming: Record<string, unknown>,
   existing: Record<string, unknown> | null,
 ) {
-  assertValid(configSchemas[type], incoming, 'body.config');
-  if (type === 'webhook') checkUrl(incoming.url as string);
-  else checkAddresses(incoming);
-  return sealConfig(box, secretPaths[type], incoming, existing);
+  const { digest, ...sending } = incoming;
+  if (digest !== undefined && typeof digest !== 'boolean')
+    throw new Invalid('body.config.digest: true or false (whether it takes the daily digest)');
+  assertValid(configSchemas[type], sending, 'body.config');
+  if (type === 'webhook') checkUrl(sending.url as string);
+  else checkAddresses(sending);
+  const sealed = sealConfig(box, secretPaths[type], sending, existing);
+  return digest ? { ...sealed, digest: true } : sealed;
 }
 
 /** The channel's config with its secrets in plain text, for one send. */
@@ -408,4 +423,76 @@ export async function enqueueTicket(db: Db, message: TicketMessage, now: Date): 
     })),
   );
   return channels.length;
+}
+
+/** A work order for the digest, with what a channel's rule narrows it by. */
+export interface DigestWork extends DigestItem {
+  siteIds: string[];
+  deviceKind: DeviceKind | null;
+}
+
+/**
+ * Sites narrow the digest to work at them; device kinds narrow device work to those kinds, and
+ * keep work on a suite or room, which has no kind to match.
+ */
+export function digestFor(
+  channel: Pick<repo.ChannelRow, 'siteIds' | 'deviceKinds'>,
+  work: DigestWork[],
+): DigestWork[] {
+  return work.filter((w) => {
+    const sites = w.siteIds.map((id) => id.toLowerCase());
+    if (channel.siteIds.length > 0 && !channel.siteIds.some((id) => sites.includes(id)))
+      return false;
+    if (
+      channel.deviceKinds.length > 0 &&
+      w.deviceKind &&
+      !channel.deviceKinds.includes(w.deviceKind)
+    )
+      return false;
+    return true;
+  });
+}
+
+const countOf = (work: DigestWork[], state: DigestState) =>
+  work.filter((w) => w.state === state).length;
+
+/**
+ * Queues the day's digest for every channel that takes it and has work to hear of, each with
+ * its own share, in the caller's transaction. Returns how many messages it queued.
+ */
+export async function enqueueDigest(
+  db: Db,
+  digest: { day: string; timezone: string; work: DigestWork[] },
+  now: Date,
+): Promise<number> {
+  const rows: repo.NewNotification[] = [];
+  for (const channel of (await repo.enabledChannels(db)).filter(takesDigest)) {
+    const mine = digestFor(channel, digest.work);
+    if (mine.length === 0) continue;
+    const payload = renderDigest(
+      {
+        day: digest.day,
+        timezone: digest.timezone,
+        counts: {
+          overdue: countOf(mine, 'overdue'),
+          due: countOf(mine, 'due'),
+          due_soon: countOf(mine, 'due_soon'),
+        },
+        // The receiver is told of the work, not of how channels route it.
+        items: mine.map(({ siteIds: _sites, deviceKind: _kind, ...item }) => item),
+      },
+      now,
+    );
+    rows.push({
+      channelId: channel.id,
+      kind: 'pm_digest',
+      severity: null,
+      payload,
+      state: 'pending',
+      nextAttemptAt: now,
+      createdAt: now,
+    });
+  }
+  await repo.insertNotifications(db, rows);
+  return rows.length;
 }

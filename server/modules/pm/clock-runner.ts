@@ -1,4 +1,5 @@
 import type { Context } from '../../context.ts';
+import { runDigest } from './digest.ts';
 import { generate } from './generator.ts';
 import { refreshAllBookedHours } from './meters.ts';
 
@@ -12,10 +13,16 @@ const minuteMs = 60_000;
 /**
  * The planner's clock: once a minute it brings suites' booked hours up to date and makes the work
  * orders that have come within their lead time. Each work order commits before it is announced.
+ * Then, once a day at the digest hour, it queues the digest of due work and wakes the dispatcher
+ * (`onNotified`).
  */
 export function startPlannerClock(
   ctx: Context,
-  hooks: { onError?: (error: unknown) => void; everyMs?: number } = {},
+  hooks: {
+    onError?: (error: unknown) => void;
+    onNotified?: () => void;
+    everyMs?: number;
+  } = {},
 ): PlannerClock {
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -27,6 +34,9 @@ export function startPlannerClock(
     });
     for (const order of made)
       ctx.bus.publish({ type: 'changed', entity: 'work-order', id: order.id });
+    // After the work orders: one made this minute is in today's digest.
+    const digest = await runDigest(ctx, now);
+    if (digest && digest.queued > 0) hooks.onNotified?.();
   };
   const kick = () => {
     if (stopped || running) return;

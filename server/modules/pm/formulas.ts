@@ -293,7 +293,15 @@ export function suiteReliability(i: {
     period,
   );
   const downInBooked = intersect(down, booked);
-  const failures = down.filter((outage) => intersect([outage], booked).length > 0).length;
+  // Both are sorted and disjoint, so one walk finds the outages that touch booked time; testing
+  // each outage against all booked time made a suite-year quadratic.
+  let failures = 0;
+  let next = 0;
+  for (const outage of down) {
+    while (next < booked.length && (booked[next] as Span).end <= outage.start) next += 1;
+    const block = booked[next];
+    if (block && block.start < outage.end) failures += 1;
+  }
   return reliabilityOf(measure(booked) / hourMs, measure(downInBooked) / hourMs, failures);
 }
 

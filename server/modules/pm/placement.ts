@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { workOrders } from '../../db/schema/index.ts';
@@ -14,38 +15,59 @@ const dayMs = 24 * 60 * minuteMs;
 const stepMin = 15;
 
 /**
- * The suites planned work would disturb: a suite itself, every suite of a room, or for a device
- * the suites that contain it and those whose devices depend on it (its storage, its router).
+ * The suites planned work would disturb, for each place in the order given: a suite itself,
+ * every suite of a room, or for a device the suites that contain it and those whose devices
+ * depend on it (its storage, its router). One query per kind of place, however many there are.
  */
-export async function affectedSuites(db: Db, where: Where): Promise<string[]> {
-  if (where.suiteId) return [where.suiteId];
-  if (where.roomId) {
-    const rows = await db
-      .select({ id: suites.id })
+export async function affectedSuitesOf(db: Db, wheres: Where[]): Promise<string[][]> {
+  const deviceIds = new Set<string>();
+  const roomIds = new Set<string>();
+  for (const where of wheres)
+    if (where.suiteId) continue;
+    else if (where.roomId) roomIds.add(where.roomId);
+    else if (where.deviceId) deviceIds.add(where.deviceId);
+  const ofRoom = new Map<string, string[]>();
+  if (roomIds.size > 0)
+    for (const row of await db
+      .select({ id: suites.id, roomId: suites.roomId })
       .from(suites)
-      .where(eq(suites.roomId, where.roomId));
-    return rows.map((r) => r.id);
+      .where(inArray(suites.roomId, [...roomIds])))
+      ofRoom.set(row.roomId!, [...(ofRoom.get(row.roomId!) ?? []), row.id]);
+  const ofDevice = new Map<string, string[]>();
+  if (deviceIds.size > 0) {
+    const named = await db
+      .select({ id: devices.id, name: devices.name })
+      .from(devices)
+      .where(inArray(devices.id, [...deviceIds]));
+    for (const scope of await ticketRepo.deviceScopes(db, named))
+      ofDevice.set(scope.id, [...new Set([...scope.suiteIds, ...scope.servedSuiteIds])]);
   }
-  if (!where.deviceId) return [];
-  const [device] = await db
-    .select({ id: devices.id, name: devices.name })
-    .from(devices)
-    .where(eq(devices.id, where.deviceId));
-  if (!device) return [];
-  const [scope] = await ticketRepo.deviceScopes(db, [device]);
-  return [...new Set([...(scope?.suiteIds ?? []), ...(scope?.servedSuiteIds ?? [])])];
+  return wheres.map((where) => {
+    if (where.suiteId) return [where.suiteId];
+    if (where.roomId) return ofRoom.get(where.roomId) ?? [];
+    if (where.deviceId) return ofDevice.get(where.deviceId) ?? [];
+    return [];
+  });
 }
 
-export async function bookingsOf(
+export async function affectedSuites(db: Db, where: Where): Promise<string[]> {
+  const [suiteIds] = await affectedSuitesOf(db, [where]);
+  return suiteIds ?? [];
+}
+
+/** Bookings of these suites overlapping [from, to), by suite. */
+async function bookingsBySuite(
   db: Db,
   suiteIds: string[],
   from: Date,
   to: Date,
-): Promise<Busy[]> {
-  if (suiteIds.length === 0) return [];
+): Promise<Map<string, Busy[]>> {
+  const bySuite = new Map<string, Busy[]>();
+  if (suiteIds.length === 0) return bySuite;
   const rows = await db
     .select({
       id: bookings.id,
+      suiteId: bookings.suiteId,
       client: bookings.client,
       suite: suites.name,
       startsAt: bookings.startsAt,
@@ -61,12 +83,23 @@ export async function bookingsOf(
       ),
     )
     .orderBy(asc(bookings.startsAt));
-  return rows.map((r) => ({
-    id: r.id,
-    label: `${r.client} in ${r.suite}`,
-    start: r.startsAt,
-    end: r.endsAt,
-  }));
+  for (const r of rows) {
+    const busy = { id: r.id, label: `${r.client} in ${r.suite}`, start: r.startsAt, end: r.endsAt };
+    const list = bySuite.get(r.suiteId);
+    if (list) list.push(busy);
+    else bySuite.set(r.suiteId, [busy]);
+  }
+  return bySuite;
+}
+
+export async function bookingsOf(
+  db: Db,
+  suiteIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Busy[]> {
+  const bySuite = await bookingsBySuite(db, suiteIds, from, to);
+  return [...bySuite.values()].flat().sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 const roundUp = (at: Date) =>
@@ -103,20 +136,62 @@ const clock = (at: Date, zone: string) =>
     minute: '2-digit',
   });
 
-/** The earliest free slot before the deadline; failing that, the work order says why and offers one. */
+type PlaceInput = Pick<
+  WorkOrderRow,
+  'deviceId' | 'suiteId' | 'roomId' | 'dueAt' | 'graceMin' | 'durationMin'
+>;
+
+/**
+ * The earliest free slot before each work order's deadline; failing that, the work order says why
+ * and offers one. The affected suites and their bookings are read once for all of them, so the
+ * planner making a day's work costs a few queries, not a few per work order.
+ */
+export async function placeAll(
+  db: Db,
+  config: MaintenanceConfig,
+  orders: PlaceInput[],
+  now: Date,
+): Promise<Placement[]> {
+  if (orders.length === 0) return [];
+  const notBefore = roundUp(now);
+  const deadlines = orders.map((order) => deadlineOf(order, now));
+  const suiteIds = await affectedSuitesOf(db, orders);
+  const latest = Math.max(...deadlines.map((d) => d.getTime()));
+  const booked = await bookingsBySuite(
+    db,
+    [...new Set(suiteIds.flat())],
+    notBefore,
+    new Date(latest + 61 * dayMs),
+  );
+  return orders.map((order, i) =>
+    placed(
+      config,
+      order,
+      notBefore,
+      deadlines[i]!,
+      (suiteIds[i] ?? []).flatMap((id) => booked.get(id) ?? []),
+    ),
+  );
+}
+
+/** One work order's placement: the earliest free slot before the deadline, else why and an offer. */
 export async function place(
   db: Db,
   config: MaintenanceConfig,
-  order: Pick<
-    WorkOrderRow,
-    'deviceId' | 'suiteId' | 'roomId' | 'dueAt' | 'graceMin' | 'durationMin'
-  >,
+  order: PlaceInput,
   now: Date,
 ): Promise<Placement> {
-  const notBefore = roundUp(now);
-  const dueAt = deadlineOf(order, now);
-  const suiteIds = await affectedSuites(db, order);
-  const busy = await bookingsOf(db, suiteIds, notBefore, new Date(dueAt.getTime() + 61 * dayMs));
+  const [placement] = await placeAll(db, config, [order], now);
+  return placement!;
+}
+
+function placed(
+  config: MaintenanceConfig,
+  order: PlaceInput,
+  notBefore: Date,
+  dueAt: Date,
+  busy: Busy[],
+): Placement {
   const result = findSlot({
     durationMin: order.durationMin,
     notBefore,
@@ -173,33 +248,16 @@ function scopeOf(order: Where) {
   return null;
 }
 
-/**
- * A scheduled slot silences alarms on what the work touches: a *record, don't alarm* window,
- * made, moved or removed with the slot. Returns the window id to keep on the work order.
- */
-export async function syncWindow(
-  db: Db,
-  order: Pick<
-    WorkOrderRow,
-    | 'number'
-    | 'title'
-    | 'deviceId'
-    | 'suiteId'
-    | 'roomId'
-    | 'scheduledStart'
-    | 'scheduledEnd'
-    | 'windowId'
-    | 'createdBy'
-  >,
-  timezone: string,
-): Promise<string | null> {
+type WindowSource = Pick<
+  WorkOrderRow,
+  'number' | 'title' | 'deviceId' | 'suiteId' | 'roomId' | 'scheduledStart' | 'scheduledEnd'
+>;
+
+/** The window a scheduled slot makes; null for work with no slot or nothing to silence. */
+function windowOf(order: WindowSource, timezone: string) {
   const scope = scopeOf(order);
-  if (!scope || !order.scheduledStart || !order.scheduledEnd) {
-    if (order.windowId)
-      await db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, order.windowId));
-    return null;
-  }
-  const values = {
+  if (!scope || !order.scheduledStart || !order.scheduledEnd) return null;
+  return {
     ...scope,
     mode: 'record' as const,
     reason: `WO-${order.number}: ${order.title}`,
@@ -208,6 +266,23 @@ export async function syncWindow(
     timezone,
     updatedAt: new Date(),
   };
+}
+
+/**
+ * A scheduled slot silences alarms on what the work touches: a *record, don't alarm* window,
+ * made, moved or removed with the slot. Returns the window id to keep on the work order.
+ */
+export async function syncWindow(
+  db: Db,
+  order: WindowSource & Pick<WorkOrderRow, 'windowId' | 'createdBy'>,
+  timezone: string,
+): Promise<string | null> {
+  const values = windowOf(order, timezone);
+  if (!values) {
+    if (order.windowId)
+      await db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, order.windowId));
+    return null;
+  }
   if (order.windowId) {
     const [row] = await db
       .update(maintenanceWindows)
@@ -221,6 +296,29 @@ export async function syncWindow(
     .values({ ...values, createdBy: order.createdBy || 'planner' })
     .returning({ id: maintenanceWindows.id });
   return row!.id;
+}
+
+/**
+ * The windows of work orders just made, in one insert. Their ids are made here, so each is
+ * matched to its work order without trusting the order rows come back in. Returns work order id
+ * to window id, for those with a slot.
+ */
+export async function openWindows(
+  db: Db,
+  orders: Array<WindowSource & Pick<WorkOrderRow, 'id' | 'createdBy'>>,
+  timezone: string,
+): Promise<Map<string, string>> {
+  const made = new Map<string, string>();
+  const rows = [];
+  for (const order of orders) {
+    const values = windowOf(order, timezone);
+    if (!values) continue;
+    const id = randomUUID();
+    made.set(order.id, id);
+    rows.push({ ...values, id, createdBy: order.createdBy || 'planner' });
+  }
+  if (rows.length > 0) await db.insert(maintenanceWindows).values(rows);
+  return made;
 }
 
 /** Finishing early ends the window early; a window that has not begun goes. */

@@ -484,6 +484,8 @@ export function forecastTarget(
 
 export async function forecast(db: Db, id: string, days: number, now = new Date()) {
   const plan = await getPlan(db, id);
+  // A paused plan makes no work, so it has nothing to forecast.
+  if (!plan.active) return [];
   const targets = await targetsOf(db, [plan.id]);
   const meterNow = await targetMeters(db, plan, targets);
   const to = new Date(now.getTime() + days * dayMs);

@@ -236,6 +236,58 @@ const DowntimeRow = Type.Object({
   restoreMin: maybe('endedAt - startedAt in minutes; null while still down'),
 });
 
+const BacklogRow = Type.Object({
+  number: Type.Integer(),
+  title: Type.String(),
+  type: StringEnum(workOrderTypes),
+  status: StringEnum(workOrderStatuses),
+  dueAt: Timestamp,
+  graceMin: Type.Integer(),
+  daysOverdue: Type.Integer({ minimum: 0, description: 'Whole days since dueAt' }),
+  bucket: Type.String({ description: 'The backlog bucket it counts in: 0-7, 8-30, 31-90, 90+' }),
+  assignee: Nullable(Type.String()),
+  device: Nullable(Type.String()),
+  suite: Nullable(Type.String({ description: "The work order's suite, or its device's suites" })),
+  room: Nullable(Type.String()),
+});
+
+const LabourRow = Type.Object({
+  number: Type.Integer(),
+  title: Type.String(),
+  type: StringEnum(workOrderTypes),
+  startedAt: Nullable(Timestamp),
+  completedAt: Timestamp,
+  labourMin: maybe('completedAt - startedAt in minutes; null without a start time (not summed)'),
+  assignee: Nullable(Type.String()),
+  device: Nullable(Type.String()),
+  suite: Nullable(Type.String()),
+  room: Nullable(Type.String()),
+});
+
+const CalibrationRow = Type.Object({
+  number: Type.Integer(),
+  title: Type.String(),
+  template: Type.String(),
+  completedAt: Timestamp,
+  passed: Type.Boolean(),
+  assignee: Nullable(Type.String()),
+  device: Nullable(Type.String()),
+  suite: Nullable(Type.String()),
+  room: Nullable(Type.String()),
+});
+
+const FaultRow = Type.Object({
+  faultId: Uuid,
+  deviceId: Uuid,
+  device: Type.String(),
+  deviceKind: StringEnum(deviceKinds),
+  condition: Type.String(),
+  severity: StringEnum(severities, { description: 'The peak severity' }),
+  openedAt: Timestamp,
+  acknowledgedAt: Nullable(Timestamp, { description: 'null: not acknowledged' }),
+  acknowledgeMin: maybe('acknowledgedAt - openedAt in minutes; null when not acknowledged'),
+});
+
 const csvNote = 'Send `Accept: text/csv` for a CSV file.';
 
 export const maintenanceReportRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (
@@ -316,5 +368,61 @@ export const maintenanceReportRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }
       },
     },
     async (request) => report.downtimeRows(ctx.db, request.query),
+  );
+  app.get(
+    '/faults',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The failure faults behind MTTA',
+        description: `Faults of peak severity critical or major, not in maintenance, opened in the period. assigneeId does not apply. ${csvNote}`,
+        querystring: ReportQuery,
+        response: { 200: Type.Array(FaultRow), ...errorResponses },
+      },
+    },
+    async (request) => report.faultRows(ctx.db, request.query),
+  );
+  app.get(
+    '/backlog',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The open work behind the overdue backlog, oldest first',
+        description: `Scheduled or in-progress work orders past due and grace now, whatever the period. ${csvNote}`,
+        querystring: ReportQuery,
+        response: { 200: Type.Array(BacklogRow), ...errorResponses },
+      },
+    },
+    async (request) => report.backlogRows(ctx.db, request.query),
+  );
+  app.get(
+    '/labour',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The done work orders behind the labour figure',
+        description: csvNote,
+        querystring: ReportQuery,
+        response: { 200: Type.Array(LabourRow), ...errorResponses },
+      },
+    },
+    async (request) => report.labourRows(ctx.db, request.query),
+  );
+  app.get(
+    '/calibration',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The calibration runs behind the pass rate',
+        description: csvNote,
+        querystring: ReportQuery,
+        response: { 200: Type.Array(CalibrationRow), ...errorResponses },
+      },
+    },
+    async (request) => report.calibrationRows(ctx.db, request.query),
   );
 };

@@ -768,23 +768,34 @@ export async function suites(db: Db, q: ReportQuery, now = new Date()) {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The work orders behind PM compliance, in due order, each with its outcome. */
-export async function complianceRows(db: Db, q: ReportQuery, now = new Date()) {
-  const scope = await scopeOf(db, q, now);
-  const rows = await query<
-    PmRow & {
-      number: number;
-      title: string;
-      type: WorkOrderType;
-      assignee: string | null;
-      device: string | null;
-      suite: string | null;
-      room: string | null;
-    }
-  >(
+type WorkOrderRow = {
+  number: number;
+  title: string;
+  type: WorkOrderType;
+  status: WorkOrderStatus;
+  due_ms: number | null;
+  grace_min: number;
+  started_ms: number | null;
+  completed_ms: number | null;
+  passed: boolean | null;
+  template: string | null;
+  assignee: string | null;
+  device: string | null;
+  suite: string | null;
+  room: string | null;
+};
+
+/**
+ * Work orders (alias w) with the names a reader needs: assignee, device, suite (the work order's
+ * own, or its device's suites) and room. The lists behind compliance, backlog, labour and
+ * calibration all read this one shape.
+ */
+function workOrderRows(db: Db, where: SQL, orderBy: SQL) {
+  return query<WorkOrderRow>(
     db,
     sql`select w.number, w.title, w.type, w.status, ${ms(sql`w.due_at`)} as due_ms,
-          w.grace_min, ${ms(sql`w.completed_at`)} as completed_ms,
+          w.grace_min, ${ms(sql`w.started_at`)} as started_ms,
+          ${ms(sql`w.completed_at`)} as completed_ms, w.passed, ct.name as template,
           coalesce(nullif(u.display_name, ''), u.username) as assignee, d.name as device,
           coalesce(su.name, (
             select string_agg(s2.name, '; ' order by lower(s2.name))
@@ -796,22 +807,106 @@ export async function complianceRows(db: Db, q: ReportQuery, now = new Date()) {
         left join devices d on d.id = w.device_id
         left join suites su on su.id = w.suite_id
         left join rooms r on r.id = w.room_id
-        where ${preventiveDue(scope)}
-        order by w.due_at, w.number`,
+        left join calibration_templates ct on ct.id = w.calibration_template_id
+        where ${where}
+        order by ${orderBy}`,
   );
+}
+
+const named = (row: WorkOrderRow) => ({
+  assignee: row.assignee,
+  device: row.device,
+  suite: row.suite,
+  room: row.room,
+});
+
+/** The work orders behind PM compliance, in due order, each with its outcome. */
+export async function complianceRows(db: Db, q: ReportQuery, now = new Date()) {
+  const scope = await scopeOf(db, q, now);
+  const rows = await workOrderRows(db, preventiveDue(scope), sql`w.due_at, w.number`);
   return rows.map((row) => ({
     number: row.number,
     title: row.title,
     type: row.type,
     status: row.status,
-    dueAt: new Date(row.due_ms).toISOString(),
+    // preventiveDue keeps only work with a due date in the period.
+    dueAt: new Date(row.due_ms as number).toISOString(),
     graceMin: row.grace_min,
     completedAt: iso(row.completed_ms),
-    outcome: outcomeOf(row, now),
-    assignee: row.assignee,
-    device: row.device,
-    suite: row.suite,
-    room: row.room,
+    outcome: outcomeOf({ ...row, due_ms: row.due_ms as number }, now),
+    ...named(row),
+  }));
+}
+
+/**
+ * The work behind the overdue backlog: open work orders past due and grace now, oldest first,
+ * each with its whole days overdue and the backlog bucket it counts in. About now, not the period.
+ */
+export async function backlogRows(db: Db, q: ReportQuery, now = new Date()) {
+  const scope = await scopeOf(db, q, now);
+  const rows = await workOrderRows(
+    db,
+    sql`w.status in ('scheduled', 'in_progress') and w.due_at < ${at(now)}
+        and ${workOrderCondition(scope)}`,
+    sql`w.due_at, w.number`,
+  );
+  return rows.flatMap((row) => {
+    const dueMs = row.due_ms as number;
+    // The bucket exactly as the figure counts it; work still inside its grace is not overdue.
+    const bucket = backlogByAge(
+      [{ dueAt: dueMs, graceMs: row.grace_min * minuteMs }],
+      now.getTime(),
+    ).find((b) => b.count > 0)?.bucket;
+    if (bucket === undefined) return [];
+    return [
+      {
+        number: row.number,
+        title: row.title,
+        type: row.type,
+        status: row.status,
+        dueAt: new Date(dueMs).toISOString(),
+        graceMin: row.grace_min,
+        daysOverdue: Math.floor((now.getTime() - dueMs) / (24 * hourMs)),
+        bucket,
+        ...named(row),
+      },
+    ];
+  });
+}
+
+/** The work behind the labour figure: done work orders completed in the period. */
+export async function labourRows(db: Db, q: ReportQuery, now = new Date()) {
+  const scope = await scopeOf(db, q, now);
+  const rows = await workOrderRows(db, doneInPeriod(scope), sql`w.completed_at, w.number`);
+  return rows.map((row) => ({
+    number: row.number,
+    title: row.title,
+    type: row.type,
+    startedAt: iso(row.started_ms),
+    completedAt: iso(row.completed_ms) as string,
+    labourMin:
+      row.started_ms === null || row.completed_ms === null
+        ? null
+        : Math.max(0, row.completed_ms - row.started_ms) / minuteMs,
+    ...named(row),
+  }));
+}
+
+/** The runs behind the calibration pass rate, in completion order. */
+export async function calibrationRows(db: Db, q: ReportQuery, now = new Date()) {
+  const scope = await scopeOf(db, q, now);
+  const rows = await workOrderRows(
+    db,
+    sql`w.calibration_template_id is not null and w.passed is not null and ${doneInPeriod(scope)}`,
+    sql`w.completed_at, w.number`,
+  );
+  return rows.map((row) => ({
+    number: row.number,
+    title: row.title,
+    template: row.template ?? '',
+    completedAt: iso(row.completed_ms) as string,
+    passed: row.passed === true,
+    ...named(row),
   }));
 }
 
@@ -850,6 +945,45 @@ export async function downtimeRows(db: Db, q: ReportQuery, now = new Date()) {
       startedAt: new Date(row.started_ms).toISOString(),
       endedAt: iso(ended),
       restoreMin: ended === null ? null : (ended - row.started_ms) / minuteMs,
+    };
+  });
+}
+
+/** The faults behind MTTA: failure faults opened in the period, oldest first. */
+export async function faultRows(db: Db, q: ReportQuery, now = new Date()) {
+  const scope = await scopeOf(db, q, now);
+  const rows = await query<{
+    fault_id: string;
+    device_id: string;
+    device: string;
+    device_kind: DeviceKind;
+    condition: string;
+    severity: Severity;
+    opened_ms: number;
+    acknowledged_ms: number | null;
+  }>(
+    db,
+    sql`select f.id as fault_id, f.device_id, d.name as device, d.kind::text as device_kind,
+          f.condition, f.peak_severity::text as severity,
+          ${ms(sql`f.opened_at`)} as opened_ms, ${ms(sql`f.acknowledged_at`)} as acknowledged_ms
+        from faults f join devices d on d.id = f.device_id
+        where ${failing('f', 'peak_severity')}
+          and f.opened_at >= ${at(scope.from)} and f.opened_at < ${at(scope.to)}
+          and ${deviceCondition(scope, sql`f.device_id`)}
+        order by f.opened_at, lower(d.name), f.id`,
+  );
+  return rows.map((row) => {
+    const acknowledged = notBefore(row.opened_ms, row.acknowledged_ms);
+    return {
+      faultId: row.fault_id,
+      deviceId: row.device_id,
+      device: row.device,
+      deviceKind: row.device_kind,
+      condition: row.condition,
+      severity: row.severity,
+      openedAt: new Date(row.opened_ms).toISOString(),
+      acknowledgedAt: iso(acknowledged),
+      acknowledgeMin: acknowledged === null ? null : (acknowledged - row.opened_ms) / minuteMs,
     };
   });
 }

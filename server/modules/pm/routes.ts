@@ -38,7 +38,8 @@ const answers = { 200: Type.Any(), 201: Type.Any(), ...errorResponses };
 
 const workers: readonly Role[] = ['junior', 'engineer', 'admin'];
 
-function whoOf(request: FastifyRequest): Who {
+/** The person doing maintenance work: a probe's token cannot. */
+export function whoOf(request: FastifyRequest): Who {
   const principal = principalOf(request);
   if (principal.kind !== 'user') throw new Forbidden('work orders are for people, not probes');
   return { actor: actor(request), role: principal.role };
@@ -136,7 +137,7 @@ const WorkOrderQuery = Type.Object(
 export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
   const { db } = ctx;
   const changed = (
-    entity: 'meter' | 'pm-plan' | 'work-order' | 'maintenance-settings',
+    entity: 'meter' | 'pm-plan' | 'work-order' | 'maintenance-settings' | 'calibration-template',
     id: string,
   ) => ctx.bus.publish({ type: 'changed', entity, id });
 
@@ -431,6 +432,7 @@ export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app,
             to: StringEnum(workOrderStatuses),
             reason: Type.Optional(Type.String({ maxLength: 2000 })),
             completedAt: Type.Optional(Timestamp),
+            startedAt: Type.Optional(Timestamp),
           },
           { additionalProperties: false },
         ),
@@ -536,8 +538,11 @@ export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app,
         response: answers,
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await calibration.createTemplate(db, actor(request), request.body)),
+    async (request, reply) => {
+      const template = await calibration.createTemplate(db, actor(request), request.body);
+      changed('calibration-template', template.id);
+      return reply.status(201).send(template);
+    },
   );
   app.patch(
     '/calibration-templates/:id',
@@ -553,8 +558,16 @@ export const pmRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app,
         response: answers,
       },
     },
-    async (request) =>
-      calibration.updateTemplate(db, actor(request), request.params.id, request.body),
+    async (request) => {
+      const template = await calibration.updateTemplate(
+        db,
+        actor(request),
+        request.params.id,
+        request.body,
+      );
+      changed('calibration-template', template.id);
+      return template;
+    },
   );
   app.get(
     '/devices/:id/calibrations',

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { maintenanceSettings } from '../../db/schema/index.ts';
 import { Invalid } from '../../errors.ts';
@@ -55,13 +55,30 @@ export function configProblems(config: MaintenanceConfig): string[] {
   return problems;
 }
 
-export async function loadConfig(db: Db): Promise<MaintenanceConfig> {
+/**
+ * The day the digest last went out is kept in the same row (see digest.ts), so no table is
+ * needed. It is the server's own bookkeeping: never shown through the API, never saved over.
+ */
+export const digestSentOnKey = 'digestSentOn';
+
+async function storedConfig(db: Db): Promise<Record<string, unknown>> {
   const [row] = await db
     .select({ config: maintenanceSettings.config })
     .from(maintenanceSettings)
     .where(eq(maintenanceSettings.id, 1));
+  return row?.config ?? {};
+}
+
+export async function loadConfig(db: Db): Promise<MaintenanceConfig> {
+  const { [digestSentOnKey]: _sentOn, ...stored } = await storedConfig(db);
   // Stored settings lay over the defaults, so a key added in a later version has its default.
-  return { ...defaultConfig(), ...(row?.config as Partial<MaintenanceConfig> | undefined) };
+  return { ...defaultConfig(), ...(stored as Partial<MaintenanceConfig>) };
+}
+
+/** The facility-local day (YYYY-MM-DD) the digest last went out, or null. */
+export async function digestSentOn(db: Db): Promise<string | null> {
+  const day = (await storedConfig(db))[digestSentOnKey];
+  return typeof day === 'string' ? day : null;
 }
 
 export async function saveConfig(
@@ -79,7 +96,12 @@ export async function saveConfig(
       .values({ id: 1, config: { ...config }, updatedBy: actor.label })
       .onConflictDoUpdate({
         target: maintenanceSettings.id,
-        set: { config: { ...config }, updatedBy: actor.label, updatedAt: new Date() },
+        // Merged, not replaced: the digest's sent day lives in the same row.
+        set: {
+          config: sql`${maintenanceSettings.config} || excluded.config`,
+          updatedBy: actor.label,
+          updatedAt: new Date(),
+        },
       });
     await recordAudit(tx, actor, {
       action: 'update',

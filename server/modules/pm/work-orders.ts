@@ -260,7 +260,7 @@ async function correctiveTicket(db: Db, who: Who, row: WorkOrderRow, step: Step,
           ? `Measured: ${step.value} ${step.unit}; nominal ${step.nominal} ± ${step.tolerance} ${step.unit}`
           : `Result: ${step.result}`,
         step.note ? `Note: ${step.note}` : '',
-        `Work order: /#/work-orders/${row.id}`,
+        `Work order: /#/work/${row.id}`,
       ]
         .filter(Boolean)
         .join('\n'),
@@ -285,6 +285,8 @@ export interface TransitionInput {
   to: WorkOrderStatus;
   reason?: string;
   completedAt?: string;
+  /** When work recorded from paper began, so its labour counts; only with completion. */
+  startedAt?: string;
 }
 
 const moves: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = {
@@ -375,6 +377,9 @@ export async function transition(
     } else if (input.completedAt) {
       throw new Invalid("body.completedAt: only completing ('done') takes a time");
     }
+    const startedAt = completedAt ? startOf(row, input, completedAt) : null;
+    if (!completedAt && input.startedAt)
+      throw new Invalid("body.startedAt: only completing ('done') takes a start time");
     const changes: Partial<WorkOrderRow> = { status: to, updatedAt: now };
     const events = [];
     if (completedAt) {
@@ -385,7 +390,7 @@ export async function transition(
         completedBy: who.actor.label,
         enteredAt: now,
         passed: row.steps.some((s) => s.ok !== null) ? passed : null,
-        startedAt: row.startedAt ?? completedAt,
+        startedAt,
       });
       events.push(
         event(
@@ -433,6 +438,25 @@ export async function transition(
     if (to === 'pending_review') await endWindow(tx, row.windowId, now);
     return found(tx, id);
   });
+}
+
+/**
+ * When completed work began. Given with a paper record, it must come before the completion.
+ * Otherwise it is when work began here, unless that was after the completion (steps typed in
+ * from paper) or never: then it is unknown, and the labour report leaves it out rather than
+ * count it as no time at all.
+ */
+function startOf(row: WorkOrderRow, input: TransitionInput, completedAt: Date): Date | null {
+  if (input.startedAt) {
+    const startedAt = new Date(input.startedAt);
+    if (Number.isNaN(startedAt.getTime())) throw new Invalid('body.startedAt: not a date-time');
+    if (startedAt.getTime() > completedAt.getTime())
+      throw new Invalid(
+        `body.startedAt: ${startedAt.toISOString()} is after completedAt ${completedAt.toISOString()}`,
+      );
+    return startedAt;
+  }
+  return row.startedAt && row.startedAt.getTime() <= completedAt.getTime() ? row.startedAt : null;
 }
 
 /** Approves or returns many reviewed work orders at once; each is its own transition. */
@@ -599,7 +623,7 @@ export function view(row: WorkOrderRow, now = new Date()) {
   const open = (openWorkOrderStatuses as readonly string[]).includes(row.status);
   const state =
     open && row.dueAt
-      ? dueState(row.dueAt, now, { leadDays: 7, graceMs: row.graceMin * minuteMs })
+      ? dueState(row.dueAt, now, { leadDays: row.leadDays, graceMs: row.graceMin * minuteMs })
       : null;
   return { ...serialize(row), dueState: state, overdue: state === 'overdue' };
 }

@@ -17,6 +17,7 @@ import {
   tickets,
   ticketSuites,
   users,
+  workOrders,
 } from '../../db/schema/index.ts';
 import type { TicketCategory, TicketEventKind, TicketStatus } from '../../domain.ts';
 import type { BookingFact, DeviceScope } from './triage.ts';
@@ -266,6 +267,20 @@ export function assignees(db: Db) {
     .from(users)
     .where(and(eq(users.disabled, false), inArray(users.role, ['junior', 'engineer', 'admin'])))
     .orderBy(userName(users));
+}
+
+/** The work order a failed step opened the ticket from, for its link back. */
+export async function workOrderSummary(db: Db, id: string) {
+  const [row] = await db
+    .select({
+      id: workOrders.id,
+      number: workOrders.number,
+      title: workOrders.title,
+      status: workOrders.status,
+    })
+    .from(workOrders)
+    .where(eq(workOrders.id, id));
+  return row ?? null;
 }
 
 export async function problemSummary(db: Db, id: string) {

@@ -7,6 +7,7 @@ import {
   ticketCategories,
   ticketEventKinds,
   ticketStatuses,
+  workOrderStatuses,
 } from '../../domain.ts';
 import { Nullable, StringEnum, Timestamp, Uuid } from '../../schemas.ts';
 
@@ -208,6 +209,15 @@ export const Ticket = Type.Object({
       number: Type.Integer(),
       title: Type.String(),
       status: StringEnum(problemStatuses),
+    }),
+  ),
+  workOrderId: Nullable(Uuid, { description: 'The work order whose failed step opened it' }),
+  workOrder: Nullable(
+    Type.Object({
+      id: Uuid,
+      number: Type.Integer(),
+      title: Type.String(),
+      status: StringEnum(workOrderStatuses),
     }),
   ),
   pauses: Type.Array(Type.Object({ from: Timestamp, to: Nullable(Timestamp) })),

@@ -285,6 +285,7 @@ export async function ticketView(db: Db, who: Who, row: repo.TicketRow, now = ne
     devices: links.devices,
     faults: faultRows.map(serialize),
     problem: row.problemId ? await repo.problemSummary(db, row.problemId) : null,
+    workOrder: row.workOrderId ? await repo.workOrderSummary(db, row.workOrderId) : null,
     attachments: (await repo.attachmentsOf(db, row.id)).map(serialize),
     timeSpentMinutes: await repo.timeSpent(db, row.id),
     sla: {

@@ -1,0 +1,1 @@
+CREATE INDEX "faults_failures_opened_idx" ON "faults" USING btree ("opened_at","acknowledged_at","device_id") WHERE "faults"."peak_severity" in ('critical', 'major') and not "faults"."in_maintenance";
