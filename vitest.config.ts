@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/bench/**', 'node_modules/**'],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     // Two cores: run files in parallel but keep PGlite instances (450 MB each) in check.
     maxWorkers: 2,
     globalSetup: ['tests/helpers/global-setup.ts'],

@@ -441,7 +441,7 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
   });
 
   it('books a maintenance window and shows the server’s refusal next to the form', async () => {
-    await page.getByRole('link', { name: 'Maintenance' }).click();
+    await page.getByRole('link', { name: 'Windows', exact: true }).click();
     await page.getByRole('heading', { name: 'Maintenance windows' }).waitFor();
     expect(await page.getByLabel('Time zone').inputValue()).toBe(timezoneId);
     await page.getByLabel('Applies to').selectOption('device');

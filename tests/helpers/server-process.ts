@@ -66,7 +66,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       if (server.child.exitCode !== null) throw new Error(`server exited: ${server.errors()}`);
       return (await fetch(`${server.url}/readyz`).catch(() => null))?.ok;
     },
-    { timeoutMs: 60_000, what: 'the server to be ready' },
+    // Generous: a loaded 2-core machine compiling TypeScript for several servers at once has
+    // taken over a minute; a server that never comes up still fails, with its errors.
+    { timeoutMs: 120_000, what: 'the server to be ready' },
   );
   return server;
 }

@@ -5,6 +5,19 @@
 // Soho suite means 18:00 London time on whatever screen reads it.
 import { zonedToIso } from './zoned-time.ts';
 
+export type SignoffKind = 'grade' | 'mix';
+
+/** Work an engineer moved onto a session on purpose, with the reason they gave. */
+export interface MovedWork {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  scheduledStart: string | null;
+  scheduledEnd: string | null;
+  reason: string;
+}
+
 export interface Booking {
   id: string;
   suiteId: string;
@@ -13,6 +26,12 @@ export interface Booking {
   operator: string;
   startsAt: string;
   endsAt: string;
+  // The server always sends these three; fixtures and older answers may leave them out.
+  /** A client approving the grade or the mix. */
+  signoff?: SignoffKind | null;
+  /** A sign-off whose suite has no passing calibration recent enough at the session's start. */
+  signoffRisk?: { reason: string; lastPassAt: string | null } | null;
+  movedWork?: MovedWork[];
   source: 'manual' | 'ics';
   sourceUid: string | null;
   createdById: string | null;
@@ -28,6 +47,7 @@ export interface NewBooking {
   operator: string;
   startsAt: string;
   endsAt: string;
+  signoff?: SignoffKind | null;
 }
 
 export type BookingPatch = Partial<NewBooking>;
@@ -362,6 +382,29 @@ export interface BookingDraft {
 
 export type DraftField = keyof BookingDraft;
 const draftFields: readonly string[] = ['client', 'project', 'operator', 'startsAt', 'endsAt'];
+
+/** The sign-off select's choices; '' is none. */
+export const signoffChoices: ReadonlyArray<{ value: SignoffKind | ''; label: string }> = [
+  { value: '', label: 'None' },
+  { value: 'grade', label: 'Grade approval' },
+  { value: 'mix', label: 'Mix approval' },
+];
+
+export const signoffLabels: Record<SignoffKind, string> = {
+  grade: 'grade approval',
+  mix: 'mix approval',
+};
+
+/** "Sign-off at risk: …", with the last pass when there was one. */
+export function signoffRiskText(
+  risk: { reason: string; lastPassAt: string | null },
+  zone: string,
+): string {
+  const last = risk.lastPassAt
+    ? ` Last pass: ${dayHeading(localDate(risk.lastPassAt, zone))} ${clockTime(risk.lastPassAt, zone)}.`
+    : '';
+  return `${risk.reason.charAt(0).toUpperCase()}${risk.reason.slice(1)}.${last}`;
+}
 
 /** The instants the server wants; a time that does not parse goes as typed so the server names it. */
 export function draftToInput(draft: BookingDraft, zone: string): Omit<NewBooking, 'suiteId'> {

@@ -10,6 +10,8 @@ import { history } from './state/history.svelte.ts';
 import { maintenance } from './state/maintenance.svelte.ts';
 import { channels, deliveries } from './state/notifications.svelte.ts';
 import { places } from './state/places.svelte.ts';
+import { pmChanges } from './state/pm.svelte.ts';
+import { pmSummary } from './state/pm-summary.svelte.ts';
 import { probes } from './state/probes.svelte.ts';
 import { openRouter } from './state/router-page.svelte.ts';
 import { helpdeskChanges } from './state/helpdesk.svelte.ts';
@@ -40,6 +42,7 @@ function reloadSnapshot(): void {
   ticketChanges.changed();
   if (openTicket.id) void openTicket.reload();
   helpdeskChanges.all();
+  pmChanges.all();
 }
 
 function handle(event: LiveEvent): void {
@@ -114,6 +117,8 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
       break;
     case 'maintenance-window':
       if (maintenance.wanted) void maintenance.reload();
+      // The schedule draws windows with the work; it reloads on the work-order counter.
+      pmChanges.changed('work-order');
       break;
     case 'notification-channel':
       // Also sent after each delivery run, so the outbox is reloaded with the channels.
@@ -142,12 +147,13 @@ function changed(entity: Extract<LiveEvent, { type: 'changed' }>['entity'], id: 
     case 'work-order':
       // A work order's slot is a maintenance window: placing, moving or finishing it changes one.
       if (maintenance.wanted) void maintenance.reload();
+      pmChanges.changed('work-order');
       break;
     case 'meter':
     case 'pm-plan':
     case 'calibration-template':
     case 'maintenance-settings':
-      // No dashboard page shows these yet; the planning pages will listen here.
+      pmChanges.changed(entity);
       break;
   }
 }
@@ -194,4 +200,6 @@ export function stopSync(): void {
   ticketChanges.reset();
   openTicket.close();
   helpdeskChanges.reset();
+  pmChanges.reset();
+  pmSummary.reset();
 }

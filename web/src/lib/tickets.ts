@@ -131,6 +131,9 @@ export interface Ticket extends TicketCommon {
   resolution: string;
   problemId: string | null;
   problem: { id: string; number: number; title: string; status: ProblemStatus } | null;
+  /** The work order whose failed step opened this ticket. */
+  workOrderId: string | null;
+  workOrder: { id: string; number: number; title: string; status: string } | null;
   pauses: Array<{ from: string; to: string | null }>;
   resolvedById: string | null;
   closedAt: string | null;
