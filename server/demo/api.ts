@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** A failed API call, with the server's own words for what was wrong. */
 export class ApiError extends Error {
   constructor(
@@ -48,11 +50,20 @@ export class Api {
     const headers: Record<string, string> = {};
     if (this.cookie) headers.cookie = this.cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const request = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let response = await request();
+    // 503 is the server saying it is too busy right now (a slow machine, the database starting):
+    // nothing was done, so the same request is tried again a little later.
+    for (let wait = 500; response.status === 503 && wait <= 8000; wait *= 2) {
+      await response.body?.cancel();
+      await sleep(wait);
+      response = await request();
+    }
     if (!response.ok) {
       const text = await response.text();
       let message = text;

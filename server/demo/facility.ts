@@ -1,12 +1,12 @@
 import {
   NexisAgent,
   SwitchAgent,
-  SynologyAgent,
   WorkstationAgent,
   type SimulatedSnmpAgent,
 } from '../../probes/simulators/snmp-agent.ts';
 import { VideohubSimulator } from '../../probes/simulators/videohub.ts';
 import type { DeviceKind, SuiteKind } from '../domain.ts';
+import { DemoNas, DisplayPanels, powerOnHoursOid, powerOnHoursReading } from './simulators.ts';
 
 export const siteName = 'Demo facility';
 export const routerName = 'MCR Videohub';
@@ -29,7 +29,7 @@ export const suites: DemoSuite[] = [
 ];
 
 export interface DemoCheck {
-  kind: 'snmp' | 'videohub';
+  kind: 'snmp' | 'videohub' | 'http';
   config: Record<string, unknown>;
 }
 
@@ -41,6 +41,13 @@ export interface DemoDevice {
   notes: string;
   check: DemoCheck;
 }
+
+/** Grade 1's displays: what gets calibrated, and a projector whose lamp wears by the hour. */
+export const displays = [
+  { name: 'Grade 1 reference monitor', slug: 'bvm-g1', model: 'Sony BVM-HX3110 reference monitor' },
+  { name: 'Grade 1 client monitor', slug: 'client-g1', model: 'LG 65" OLED client monitor' },
+  { name: 'Grade 1 projector', slug: 'projector-g1', model: 'Christie D4K40-RGB projector' },
+] as const;
 
 export const community = 'public';
 const snmp = (port: number): DemoCheck => ({
@@ -60,7 +67,7 @@ const macPorts = [
  */
 export class Facility {
   readonly workstations = new Map<string, WorkstationAgent>();
-  readonly nas = new SynologyAgent({ name: 'NAS-1', sysLocation: 'Machine room, rack 2' });
+  readonly nas = new DemoNas({ name: 'NAS-1', sysLocation: 'Machine room, rack 2' }, 21_940);
   readonly nexis = new NexisAgent({ name: 'NEXIS-SD', sysLocation: 'Machine room, rack 1' });
   readonly coreSwitch = new SwitchAgent({
     name: 'core-sw',
@@ -76,6 +83,7 @@ export class Facility {
   });
   readonly router = new VideohubSimulator({ model: 'Blackmagic Smart Videohub 12G 40x40' });
   routerPort = 0;
+  readonly displays = new DisplayPanels(displays.map((d) => ({ slug: d.slug, model: d.model })));
 
   constructor() {
     for (const suite of suites) {
@@ -106,8 +114,15 @@ export class Facility {
   }
 
   /** Every simulator, workstations first. */
-  private simulators(): Array<SimulatedSnmpAgent | VideohubSimulator> {
-    return [...this.workstations.values(), this.nas, this.nexis, this.coreSwitch, this.router];
+  private simulators(): Array<SimulatedSnmpAgent | VideohubSimulator | DisplayPanels> {
+    return [
+      ...this.workstations.values(),
+      this.nas,
+      this.nexis,
+      this.coreSwitch,
+      this.router,
+      this.displays,
+    ];
   }
 
   async start(progress: (done: number, total: number) => void): Promise<void> {
@@ -126,7 +141,9 @@ export class Facility {
 
   async stop(): Promise<void> {
     await Promise.allSettled(
-      this.simulators().map((s) => (s instanceof VideohubSimulator ? s.close() : s.stop())),
+      this.simulators().map((s) =>
+        s instanceof VideohubSimulator || s instanceof DisplayPanels ? s.close() : s.stop(),
+      ),
     );
   }
 
@@ -156,7 +173,14 @@ export class Facility {
         room: 'Machine room',
         suites: ['Grade 1', 'Dub 1'],
         notes: 'Synology RS3621xs+ for grading and dubbing (simulated)',
-        check: snmp(this.nas.port),
+        check: {
+          kind: 'snmp',
+          config: {
+            ...snmp(this.nas.port).config,
+            // Disk 1's SMART power-on hours, the meter its disk check follows.
+            extraReadings: [{ oid: powerOnHoursOid, name: powerOnHoursReading, unit: 'h' }],
+          },
+        },
       },
       {
         name: 'Core switch',
@@ -176,6 +200,14 @@ export class Facility {
         notes: 'Blackmagic Smart Videohub 12G 40x40 in the machine room (simulated)',
         check: { kind: 'videohub', config: { port: this.routerPort } },
       },
+      ...displays.map((d) => ({
+        name: d.name,
+        kind: 'display' as const,
+        room: 'Grading' as const,
+        suites: ['Grade 1'],
+        notes: `${d.model} (simulated status page)`,
+        check: { kind: 'http' as const, config: { url: this.displays.url(d.slug) } },
+      })),
     ];
   }
 }

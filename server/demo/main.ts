@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Api, ApiError } from './api.ts';
 import { Facility } from './facility.ts';
+import { seedMaintenance } from './maintenance.ts';
 import { incidents, Scenario, type Event } from './scenario.ts';
 import { seed } from './seed.ts';
 import { ServerChild } from './server.ts';
@@ -131,6 +132,13 @@ async function main(): Promise<void> {
       (reused
         ? ` (${seeded.reusedDevices} devices and ${seeded.reusedSuites} suites were there from an earlier run)`
         : ''),
+  );
+  const planned = await seedMaintenance(api, seeded.ids, password, progress('seeding maintenance'));
+  console.log(
+    planned.reused
+      ? `maintenance: ${planned.plans} plans and ${planned.workOrders} open work orders were there from an earlier run`
+      : `seeded ${planned.plans} maintenance plans, ${planned.workOrders} work orders ` +
+          `(${planned.calibrations} calibrations over the past year) and ${planned.signoffs} client sign-offs`,
   );
 
   console.log(

@@ -31,6 +31,8 @@ export interface Seeded {
   /** Found from an earlier run and reused. */
   reusedDevices: number;
   reusedSuites: number;
+  /** Ids by name, for what is seeded on top (maintenance). */
+  ids: { site: string; devices: Map<string, string>; suites: Map<string, string> };
 }
 
 /**
@@ -81,6 +83,7 @@ export async function seed(
   }
 
   const knownSuites = await api.get<Suite[]>('/api/suites');
+  const suiteIds = new Map<string, string>();
   for (const suite of suites) {
     const members = devices
       .filter((d) => d.suites.includes(suite.name))
@@ -94,6 +97,7 @@ export async function seed(
       }),
     );
     if (!created) reusedSuites += 1;
+    suiteIds.set(suite.name, record.id);
     // Devices someone added to a demo suite by hand stay in it.
     const missing = members.filter((id) => !record.deviceIds.includes(id));
     if (missing.length > 0)
@@ -110,5 +114,11 @@ export async function seed(
       });
     }
   }
-  return { devices: devices.length, suites: suites.length, reusedDevices, reusedSuites };
+  return {
+    devices: devices.length,
+    suites: suites.length,
+    reusedDevices,
+    reusedSuites,
+    ids: { site: site.record.id, devices: deviceIds, suites: suiteIds },
+  };
 }

@@ -25,6 +25,9 @@ const facility = [
   'Edit 1 WS',
   'Edit 2 WS',
   'Grade 1 WS',
+  'Grade 1 client monitor',
+  'Grade 1 projector',
+  'Grade 1 reference monitor',
   'MCR Videohub',
   'NAS-1',
   'NEXIS',
@@ -108,6 +111,95 @@ async function logIn(port: number, password: string) {
   };
 }
 
+type Get = Awaited<ReturnType<typeof logIn>>;
+
+interface WorkOrder {
+  id: string;
+  title: string;
+  status: string;
+  type: string;
+  dueState: string | null;
+}
+interface CalibrationRun {
+  passed: boolean | null;
+  completedAt: string;
+  readings: Array<{ key: string; value: number | null }>;
+}
+
+/** Plans, a year of calibrations drifting, meters with history, due work and sign-offs. */
+async function expectMaintenance(get: Get, devices: Device[]) {
+  const id = (name: string) => devices.find((d) => d.name === name)!.id;
+  const plans = await get<Array<{ title: string }>>('/api/pm-plans');
+  expect(plans.map((p) => p.title).sort()).toEqual([
+    'Dub 1 audio line-up (EBU R68)',
+    'Grade 1 client monitor calibration',
+    'Grade 1 projector lamp replacement',
+    'Grade 1 reference monitor calibration',
+    'NAS-1 disk health check',
+    'Switch health check',
+  ]);
+
+  // The reference monitor's white slides from 100 towards 94 cd/m², fails, and is recalibrated.
+  const runs = await get<CalibrationRun[]>(
+    `/api/devices/${id('Grade 1 reference monitor')}/calibrations`,
+  );
+  const white = runs.map((r) => r.readings.find((x) => x.key === 'white_luminance')?.value);
+  expect(white).toEqual([100.1, 98.7, 97.4, 94.6, 100]);
+  expect(runs.map((r) => r.passed)).toEqual([true, true, true, false, true]);
+  const deltaE = runs.map((r) => r.readings.find((x) => x.key === 'delta_e')?.value ?? 0);
+  expect(deltaE.slice(0, 4)).toEqual([...deltaE.slice(0, 4)].sort((a, b) => a - b));
+  const tickets = await get<Array<{ title: string; status: string }>>('/api/tickets?view=all');
+  expect(tickets.find((t) => t.title.includes('Peak white luminance'))?.status).toBe('resolved');
+
+  const open = await get<WorkOrder[]>('/api/work-orders?open=true');
+  expect(open.filter((w) => w.dueState === 'overdue').map((w) => w.title)).toEqual([
+    'Switch health check: Core switch',
+  ]);
+  expect(open.filter((w) => w.dueState === 'due_soon').length).toBeGreaterThanOrEqual(3);
+  expect(open.filter((w) => w.status === 'pending_review').map((w) => w.title)).toEqual([
+    'Clean the Grade 1 projector air filter',
+  ]);
+
+  const meters =
+    await get<Array<{ id: string; reading: string; ratePerDay: number | null }>>('/api/meters');
+  for (const [reading, sources] of [
+    ['lamp.hours', ['manual']],
+    ['disk.power_on_hours', ['manual', 'probe']],
+  ] as const) {
+    const meter = meters.find((m) => m.reading === reading)!;
+    expect(meter.ratePerDay).toBeGreaterThan(0);
+    const history = await get<Array<{ source: string }>>(`/api/meters/${meter.id}/readings`);
+    expect(history.length).toBeGreaterThanOrEqual(5);
+    expect([...new Set(history.map((h) => h.source))].sort()).toEqual(sources);
+  }
+
+  const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
+  const report = await get<{
+    pmCompliance: {
+      due: number;
+      onTime: number;
+      lateInGrace: number;
+      missed: number;
+      skipped: number;
+    };
+    calibration: { runs: number; passed: number };
+  }>(`/api/reports/maintenance?from=${from}&to=${new Date().toISOString()}`);
+  expect(report.pmCompliance).toMatchObject({ lateInGrace: 2, missed: 2, skipped: 1 });
+  expect(report.pmCompliance.onTime).toBeGreaterThanOrEqual(5);
+  expect(report.calibration).toEqual(expect.objectContaining({ runs: 8, passed: 7 }));
+
+  // The grade sign-off warns: the suite's last passing calibration is months old. The mix
+  // sign-off has this month's line-up.
+  const week = await get<Array<{ signoff: string | null; signoffRisk: { reason: string } | null }>>(
+    `/api/bookings?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
+  );
+  const grade = week.find((b) => b.signoff === 'grade');
+  expect(grade?.signoffRisk?.reason).toMatch(
+    /Grade 1 reference monitor last passed \d+ days before/,
+  );
+  expect(week.find((b) => b.signoff === 'mix')?.signoffRisk).toBeNull();
+}
+
 describe('the demo (server/demo/main.ts as npm run demo runs it, without the build)', () => {
   afterAll(() => {
     for (const child of running)
@@ -122,22 +214,28 @@ describe('the demo (server/demo/main.ts as npm run demo runs it, without the bui
     const dataDir = join(folder, 'data');
     const demo = await startDemo(port, dataDir);
     expect(demo.url).toBe(`http://localhost:${port}`);
-    expect(demo.output()).toMatch(/starting simulators 8\/8…/);
-    expect(demo.output()).toMatch(/seeding devices 8\/8…/);
-    expect(demo.output()).toContain('seeded 8 devices in 4 suites\n');
+    expect(demo.output()).toMatch(/starting simulators 9\/9…/);
+    expect(demo.output()).toMatch(/seeding devices 11\/11…/);
+    expect(demo.output()).toContain('seeded 11 devices in 4 suites\n');
+    expect(demo.output()).toMatch(/seeding maintenance 7\/7…/);
+    expect(demo.output()).toMatch(
+      /seeded 6 maintenance plans, \d+ work orders \(8 calibrations over the past year\) and 2 client sign-offs/,
+    );
 
     const get = await logIn(port, demo.password);
     const suites =
       await get<Array<{ id: string; name: string; deviceIds: string[] }>>('/api/suites');
     expect(suites.map((s) => s.name).sort()).toEqual(['Dub 1', 'Edit 1', 'Edit 2', 'Grade 1']);
     for (const suite of suites) {
-      // Its workstation and its storage; the router is in no suite, each holds its own outputs.
-      expect(suite.deviceIds).toHaveLength(2);
+      // Its workstation and its storage (Grade 1 its displays too); the router is in no suite,
+      // each holds its own outputs.
+      expect(suite.deviceIds).toHaveLength(suite.name === 'Grade 1' ? 5 : 2);
       const routes = await get<Array<{ output: number }>>(`/api/suites/${suite.id}/routes`);
       expect(routes.length).toBeGreaterThan(0);
     }
     const devices = await get('/api/devices');
     expect(devices.map((d) => d.name).sort()).toEqual(facility);
+    await expectMaintenance(get, devices);
 
     // Every device turns green once polled. The scenario may already have struck one, so each
     // is seen ok at some point, rather than all at the same moment.
@@ -174,8 +272,9 @@ describe('the demo (server/demo/main.ts as npm run demo runs it, without the bui
     const restartedAt = Date.now();
     const again = await startDemo(port, dataDir);
     expect(again.output()).toContain(
-      'seeded 8 devices in 4 suites (8 devices and 4 suites were there from an earlier run)',
+      'seeded 11 devices in 4 suites (11 devices and 4 suites were there from an earlier run)',
     );
+    expect(again.output()).toMatch(/maintenance: 6 plans and \d+ open work orders were there/);
     const getAgain = await logIn(port, again.password);
     expect((await getAgain('/api/devices')).map((d) => d.name).sort()).toEqual(facility);
     expect(await getAgain<unknown[]>('/api/suites')).toHaveLength(4);
