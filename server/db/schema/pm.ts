@@ -23,11 +23,11 @@ import type {
   MeterSource,
   PlanSchedule,
   PlanTarget,
-  StepKind,
   WorkOrderEventKind,
   WorkOrderStatus,
   WorkOrderType,
 } from '../../domain.ts';
+import type { Step, StepTemplate } from '../../modules/pm/api-types.ts';
 import { users } from './auth.ts';
 import { deviceKindEnum } from './enums.ts';
 import { maintenanceWindows } from './faults.ts';
@@ -99,32 +99,9 @@ export const meterReadings = pgTable(
   (t) => [index('meter_readings_meter_at_idx').on(t.meterId, t.at)],
 );
 
-/** One checklist step as a plan or template defines it. */
-export interface StepTemplate {
-  label: string;
-  kind: StepKind;
-  nominal: number | null;
-  tolerance: number | null;
-  unit: string;
-  required: boolean;
-  /** A calibration reading's key, e.g. 'white_luminance': the drift chart groups by it. */
-  key?: string;
-}
-
-/** A step of one work order: the template plus what was found. */
-export interface Step extends StepTemplate {
-  id: string;
-  result: 'pass' | 'fail' | 'na' | null;
-  value: number | null;
-  note: string;
-  attachmentId: string | null;
-  /** Number steps: within nominal ± tolerance. Check steps: result pass or na. */
-  ok: boolean | null;
-  by: string | null;
-  at: string | null;
-  /** The corrective ticket a failure of this step opened. */
-  ticketId?: string | null;
-}
+// The steps stored in the jsonb columns are the API's shapes, written once where the web reads
+// them too.
+export type { Step, StepTemplate };
 
 /** Settings shared by every plan; one row, edited by an admin. */
 export const maintenanceSettings = pgTable(

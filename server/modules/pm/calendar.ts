@@ -24,9 +24,9 @@ import {
   suites,
   workOrders,
 } from '../../db/schema/index.ts';
-import type { SignoffKind, WindowMode, WindowScope } from '../../domain.ts';
 import { Invalid } from '../../errors.ts';
 import { workMovedOnto } from '../bookings/repository.ts';
+import type { CalendarBooking, CalendarData, CalendarWindow } from './api-types.ts';
 import { occurrencesBetween } from './feeds.ts';
 import { loadConfig } from './settings.ts';
 import { signoffRisks } from './signoff.ts';
@@ -277,40 +277,12 @@ async function windowRows(db: Db, place: Place, from: Date, to: Date) {
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
-export interface CalendarBooking {
-  id: string;
-  suiteId: string;
-  suiteName: string;
-  title: string;
-  client: string;
-  project: string;
-  operator: string;
-  start: string;
-  end: string;
-  signoff: SignoffKind | null;
-  signoffRisk: { reason: string; lastPassAt: string | null } | null;
-  /** Work an engineer moved onto the session on purpose, with the reason given. */
-  movedWork: Array<{ id: string; number: number; title: string; reason: string }>;
-}
-
-export interface CalendarWindow {
-  windowId: string;
-  title: string;
-  start: string;
-  end: string;
-  mode: WindowMode;
-  scope: WindowScope;
-  scopeId: string;
-  scopeName: string | null;
-  workOrderId: string | null;
-}
-
 /**
  * The calendar of a place (a site, room or suite; the whole facility when none is given) over
  * [from, to): its bookings, the work orders that touch it, the maintenance window occurrences on
  * it, and the maintenance hours, in the facility's zone.
  */
-export async function calendar(db: Db, q: CalendarQuery, now = new Date()) {
+export async function calendar(db: Db, q: CalendarQuery, now = new Date()): Promise<CalendarData> {
   const { from, to } = periodOf(q);
   const place = await placeOf(db, q);
   const config = await loadConfig(db);

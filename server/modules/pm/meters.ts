@@ -9,12 +9,12 @@ import {
   pmTargets,
   readingsLatest,
   suites,
-  type MeterSource,
 } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
 import { serialize } from '../serialize.ts';
+import type { MeterInput } from './api-types.ts';
 import { meterRate } from './schedule.ts';
 
 export type MeterRow = typeof meters.$inferSelect;
@@ -53,15 +53,6 @@ async function deviceReads(db: Db, deviceId: string, reading: string) {
     .orderBy(desc(readingsLatest.at))
     .limit(1);
   return row ?? null;
-}
-
-export interface MeterInput {
-  source: MeterSource;
-  deviceId?: string;
-  suiteId?: string;
-  reading?: string;
-  label?: string;
-  unit?: string;
 }
 
 /**

@@ -10,15 +10,13 @@ import {
   suiteDevices,
   suites,
   users,
-  type DeviceKind,
-  type IntervalUnit,
-  type PlanSchedule,
   type StepTemplate,
 } from '../../db/schema/index.ts';
 import { Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor } from '../auth/principal.ts';
 import { serialize } from '../serialize.ts';
+import type { PlanInput } from './api-types.ts';
 import { templateSteps } from './calibration.ts';
 import { nextDue, triggerOf, type MeterNow, type PlanTiming, type TargetTiming } from './due.ts';
 import { ensureMeter, type MeterRow } from './meters.ts';
@@ -28,30 +26,7 @@ import { loadConfig } from './settings.ts';
 export type PlanRow = typeof pmPlans.$inferSelect;
 export type TargetRow = typeof pmTargets.$inferSelect;
 
-export interface PlanInput {
-  title: string;
-  description?: string;
-  deviceId?: string;
-  suiteId?: string;
-  roomId?: string;
-  deviceKind?: DeviceKind;
-  siteId?: string;
-  every?: { count: number; unit: IntervalUnit } | null;
-  schedule?: PlanSchedule;
-  meter?: { reading: string; every: number } | null;
-  afterRepair?: boolean;
-  startsOn: string;
-  timezone?: string;
-  leadDays?: number;
-  graceFraction?: number;
-  durationMin: number;
-  assigneeId?: string | null;
-  team?: string | null;
-  required?: boolean;
-  calibrationTemplateId?: string | null;
-  steps?: StepTemplate[];
-  active?: boolean;
-}
+export type { PlanInput };
 
 const dayMs = 86_400_000;
 

@@ -1,17 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../db/client.ts';
 import type { CalibrationKind, SignoffKind } from '../../domain.ts';
+import type { SignoffRisk } from './api-types.ts';
 import { loadConfig } from './settings.ts';
 
-/** A client sign-off booking whose suite is not calibrated for it, and why. */
-export interface SignoffRisk {
-  bookingId: string;
-  suiteId: string;
-  kind: 'grade' | 'mix';
-  reason: string;
-  /** The last passing calibration before the session (the oldest one when several count). */
-  lastPassAt: string | null;
-}
+export type { SignoffRisk };
 
 export interface SignoffFilter {
   suiteIds?: string[];

@@ -1,23 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../db/client.ts';
 import { openWorkOrderStatuses, type WorkOrderStatus } from '../../domain.ts';
-import { signoffRisks, type SignoffRisk } from './signoff.ts';
+import type { SuiteMaintenance } from './api-types.ts';
+import { signoffRisks } from './signoff.ts';
 
-/** What a suite wall tile says about maintenance. */
-export interface SuiteMaintenance {
-  suiteId: string;
-  nextWork: {
-    id: string;
-    number: number;
-    title: string;
-    /** The scheduled start, or the due date of work not placed in a slot. */
-    start: string | null;
-    status: WorkOrderStatus;
-  } | null;
-  overdue: number;
-  /** Sign-off bookings in the next week whose calibration is not current. */
-  signoffRisks: SignoffRisk[];
-}
+export type { SuiteMaintenance };
 
 const dayMs = 86_400_000;
 /** How far ahead the wall warns about a sign-off. */

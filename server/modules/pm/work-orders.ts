@@ -9,15 +9,15 @@ import {
   workOrderEvents,
   workOrders,
   type Step,
-  type StepTemplate,
   type WorkOrderEventKind,
   type WorkOrderStatus,
 } from '../../db/schema/index.ts';
-import { openWorkOrderStatuses, type WorkOrderType } from '../../domain.ts';
+import { openWorkOrderStatuses } from '../../domain.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';
 import { serialize } from '../serialize.ts';
 import { isStaff } from '../tickets/workflow.ts';
 import { categoryOf, createTicket, type Who } from '../tickets/service.ts';
+import type { AdHocInput, TransitionInput, WorkOrderFilter } from './api-types.ts';
 import { templateSteps } from './calibration.ts';
 import { afterFinish } from './due.ts';
 import { stepsFrom } from './generator.ts';
@@ -71,20 +71,7 @@ function mustBeEngineer(who: Who, what: string) {
   if (!isStaff(who.role)) throw new Forbidden(`${what} is for engineers`);
 }
 
-export interface AdHocInput {
-  type: WorkOrderType;
-  title: string;
-  description?: string;
-  deviceId?: string;
-  suiteId?: string;
-  roomId?: string;
-  dueAt?: string | null;
-  durationMin: number;
-  assigneeId?: string | null;
-  team?: string | null;
-  calibrationTemplateId?: string | null;
-  steps?: StepTemplate[];
-}
+export type { AdHocInput };
 
 /** Work outside any plan: a one-off check, or corrective work. Placed like planned work. */
 export async function createAdHoc(db: Db, who: Who, input: AdHocInput, now = new Date()) {
@@ -279,14 +266,6 @@ async function correctiveTicket(db: Db, who: Who, row: WorkOrderRow, step: Step,
     }),
   );
   return ticket;
-}
-
-export interface TransitionInput {
-  to: WorkOrderStatus;
-  reason?: string;
-  completedAt?: string;
-  /** When work recorded from paper began, so its labour counts; only with completion. */
-  startedAt?: string;
 }
 
 const moves: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = {
@@ -565,22 +544,7 @@ export async function move(
   });
 }
 
-export interface ListFilter {
-  status?: WorkOrderStatus;
-  open?: boolean;
-  overdue?: boolean;
-  dueBefore?: string;
-  from?: string;
-  to?: string;
-  deviceId?: string;
-  suiteId?: string;
-  assigneeId?: string;
-  planId?: string;
-  type?: WorkOrderType;
-  limit?: number;
-}
-
-export async function listWorkOrders(db: Db, filter: ListFilter, now = new Date()) {
+export async function listWorkOrders(db: Db, filter: WorkOrderFilter, now = new Date()) {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(workOrders.status, filter.status));
   if (filter.open || filter.overdue)

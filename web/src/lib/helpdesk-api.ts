@@ -1,9 +1,9 @@
 // The helpdesk administration endpoints (settings, problems, runbooks, reports), kept beside
 // api.ts rather than in it so helpdesk.ts stays free of the browser (its helpers are unit-tested
 // in Node).
-import { ApiError, request } from './api.ts';
+import { request } from './api.ts';
+import { downloadCsv } from './csv-download.ts';
 import {
-  downloadName,
   suggestQuery,
   type HelpdeskReport,
   type HelpdeskSettings,
@@ -114,39 +114,10 @@ export const helpdeskApi = {
     request<HelpdeskReport>('GET', `/api/reports/helpdesk${search(period)}`),
 
   /** One list of the report as the server's CSV export, saved as a download. */
-  downloadCsv: async (list: ReportList, period: { from: string; to: string }): Promise<void> => {
+  downloadCsv: (list: ReportList, period: { from: string; to: string }): Promise<void> =>
     // The backlog is about now: its route takes no period and refuses one.
-    const url = `${reportLists[list]}${list === 'backlog' ? '' : search(period)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/csv' } });
-    } catch {
-      throw new ApiError(0, 'cannot reach the Suitewatch server; check the network');
-    }
-    if (!response.ok) {
-      let message = `${response.status} ${response.statusText || 'request failed'}`;
-      try {
-        const data = (await response.json()) as { message?: unknown };
-        if (typeof data.message === 'string') message = data.message;
-      } catch {
-        // Not JSON: the status line says enough.
-      }
-      throw new ApiError(response.status, message);
-    }
-    const blob = await response.blob();
-    const name = downloadName(
-      response.headers.get('content-disposition'),
+    downloadCsv(
+      `${reportLists[list]}${list === 'backlog' ? '' : search(period)}`,
       reportLists[list].split('/').at(-1) ?? 'report',
-      new Date(),
-    );
-    const href = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = href;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    // After the click has been handled: revoking at once can cancel the download.
-    setTimeout(() => URL.revokeObjectURL(href), 10_000);
-  },
+    ),
 };
