@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
+import { adminSession, launchChromium, logIn, shotsDir, watchErrors } from '../helpers/e2e.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { requestJson } from '../helpers/session-api.ts';
 
 const password = 'alarms-e2e-password';
@@ -43,7 +43,7 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
   const probe = { id: '', token: '' };
   const devices: Record<string, { id: string; checkId: string }> = {};
   const consoleErrors: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (name: string, path = join(shots, name)) => {
     // From the top: a full-page shot taken scrolled down draws the sticky bar mid-page.
     await page.evaluate('window.scrollTo(0, 0)');
@@ -134,28 +134,14 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
       SUITEWATCH_NOTIFY_GROUP_WAIT_S: '0',
       SUITEWATCH_NOTIFY_MAX_ATTEMPTS: '1',
     });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
     const registered = await api<{ probe: { id: string }; token: string }>('POST', '/api/probes', {
       name: 'mcr-probe',
     });
     probe.id = registered.probe.id;
     probe.token = registered.token;
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1600, height: 900 },
       timezoneId,
@@ -174,14 +160,7 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
       };
     });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
-    });
+    watchErrors(page, consoleErrors);
     mkdirSync(shots, { recursive: true });
     console.log(`e2e screenshots: ${shots}`);
   });
@@ -195,11 +174,7 @@ describeWith([parts.chromium], 'alarm console in headless Chromium', () => {
   });
 
   it('logs in as admin and shows a new critical fault live; acknowledging it with a comment', async () => {
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
+    await logIn(page, server.url, 'admin', password);
     // A first visit asks who is logged in and hears 401: that is the login page, not an error.
     consoleErrors.splice(0);
 

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
+import { adminSession, launchChromium, logIn, shotsDir, watchErrors } from '../helpers/e2e.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -69,7 +69,7 @@ describeWith([parts.chromium], 'suite bookings in headless Chromium', () => {
   let cookie: string;
   const suite: Record<string, string> = {};
   const consoleErrors: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (name: string, path = join(shots, name), target = page) => {
     // From the top: a full-page shot taken scrolled down draws the sticky bar mid-page.
     await target.evaluate('window.scrollTo(0, 0)');
@@ -106,17 +106,7 @@ describeWith([parts.chromium], 'suite bookings in headless Chromium', () => {
       ...dashboard,
       SUITEWATCH_ADMIN_PASSWORD: password,
     });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
 
     const soho = await api<{ id: string }>('POST', '/api/sites', {
       name: 'Soho',
@@ -142,24 +132,13 @@ describeWith([parts.chromium], 'suite bookings in headless Chromium', () => {
       suite[name] = (await api<{ id: string }>('POST', '/api/suites', { name, kind, roomId })).id;
     }
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1600, height: 900 },
       timezoneId: browserZone,
     });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
-    });
+    watchErrors(page, consoleErrors);
     mkdirSync(shots, { recursive: true });
     console.log(`e2e screenshots: ${shots}`);
   });
@@ -191,11 +170,7 @@ describeWith([parts.chromium], 'suite bookings in headless Chromium', () => {
       endsAt: wall(tomorrow, '19:00', london),
     });
 
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
+    await logIn(page, server.url, 'admin', password);
     // A first visit asks who is logged in and hears 401: that is the login page, not an error.
     consoleErrors.splice(0);
 

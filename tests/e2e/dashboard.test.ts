@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHttpServer, type LocalServer } from '../helpers/http-server.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
-import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { launchChromium, logIn, shotsDir } from '../helpers/e2e.ts';
+import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
 
 const password = 'wall-display-password';
 const intervalS = 5;
@@ -16,7 +16,7 @@ describeWith([parts.chromium], 'dashboard in headless Chromium', () => {
   let device: LocalServer;
   let browser: Browser;
   let page: Page;
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
 
   beforeAll(async () => {
     const dashboard = buildDashboard();
@@ -25,11 +25,7 @@ describeWith([parts.chromium], 'dashboard in headless Chromium', () => {
       ...dashboard,
       SUITEWATCH_ADMIN_PASSWORD: password,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     mkdirSync(shots, { recursive: true });
     console.log(`e2e screenshots: ${shots}`);
@@ -41,13 +37,7 @@ describeWith([parts.chromium], 'dashboard in headless Chromium', () => {
   });
 
   it('logs in, adds a suite, a device and an HTTP check, and sees the tile go green then red live', async () => {
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect
-      .poll(() => page.getByTestId('live').textContent(), { timeout: 10_000 })
-      .toBe('live');
+    await logIn(page, server.url, 'admin', password);
 
     await page.getByRole('link', { name: 'New suite' }).click();
     await page.getByLabel('Name').fill('Edit 3');

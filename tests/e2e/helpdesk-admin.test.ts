@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { durationText, type HelpdeskReport } from '../../web/src/lib/helpdesk.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
+import { adminSession, launchChromium, openDesk } from '../helpers/e2e.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -217,42 +217,14 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
     seen.forEach((e) => expect(e).toMatch(pattern));
   };
 
-  async function adminLogin(): Promise<string> {
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    return session;
-  }
-
   async function open(username: string, pass = userPassword): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await openDesk(browser, server.url, username, pass, {
       viewport: { width: 1440, height: 900 },
       timezoneId: london,
+      errors: consoleErrors,
+      who: username,
     });
-    const page = await context.newPage();
     pages.push(page);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${username}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`${username}: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(
-          `${username}: ${response.status()} ${response.request().method()} ${response.url()}`,
-        );
-    });
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(pass);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
     // The first visit asks who is logged in and hears 401: that is the login page, not an error.
     consoleErrors.splice(0);
     return page;
@@ -296,7 +268,7 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
       SUITEWATCH_NO_DATA_INTERVALS: '1000',
     };
     server = await startServer({ ...dashboard, ...env });
-    cookie = await adminLogin();
+    cookie = await adminSession(server.url, password);
 
     for (const [username, role] of [
       ['priya', 'engineer'],
@@ -368,7 +340,7 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
     await server.stop();
     await backdate(seeded);
     server = await startServer({ ...dashboard, ...env });
-    cookie = await adminLogin();
+    cookie = await adminSession(server.url, password);
 
     // A live fault for the alarm page's runbook panel: an HTTP check on the RAID that times out.
     const probe = await api<{ probe: { id: string }; token: string }>('POST', '/api/probes', {
@@ -406,11 +378,7 @@ describeWith([parts.chromium], 'helpdesk administration in headless Chromium', (
     if (!raid) throw new Error(`no fault on the RAID: ${JSON.stringify(faults)}`);
     Object.assign(fault, { id: raid.id, condition: raid.condition });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     mkdirSync(join(root, 'docs'), { recursive: true });
     console.log(`e2e screenshots: ${shots}`);
   });

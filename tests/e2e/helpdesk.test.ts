@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
+import { adminSession, launchChromium, openDesk, shotsDir } from '../helpers/e2e.ts';
 import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
@@ -33,7 +33,7 @@ describeWith([parts.chromium], 'helpdesk in headless Chromium', () => {
   /** How far the story got: each step needs the one before it. */
   let stage = 0;
   const consoleErrors: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (page: Page, name: string, path = join(shots, name)) => {
     // From the top: a full-page shot taken scrolled down draws the sticky bar mid-page.
     await page.evaluate('window.scrollTo(0, 0)');
@@ -51,29 +51,13 @@ describeWith([parts.chromium], 'helpdesk in headless Chromium', () => {
   const statusOf = (page: Page) =>
     page.locator('header [data-testid="ticket-status"]').first().textContent();
 
-  async function open(role: 'junior' | 'engineer', username: string): Promise<Page> {
-    const context = await browser.newContext({
+  const open = (role: 'junior' | 'engineer', username: string): Promise<Page> =>
+    openDesk(browser, server.url, username, userPassword, {
       viewport: { width: 1440, height: 900 },
       timezoneId: london,
+      errors: consoleErrors,
+      who: role,
     });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${role}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`${role}: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(
-          `${role}: ${response.status()} ${response.request().method()} ${response.url()}`,
-        );
-    });
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(userPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
-    return page;
-  }
 
   beforeAll(async () => {
     const dashboard = buildDashboard();
@@ -81,17 +65,7 @@ describeWith([parts.chromium], 'helpdesk in headless Chromium', () => {
       ...dashboard,
       SUITEWATCH_ADMIN_PASSWORD: password,
     });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
 
     ids.juniorId = await created('/api/users', {
       username: 'sam',
@@ -192,11 +166,7 @@ describeWith([parts.chromium], 'helpdesk in headless Chromium', () => {
       category: 'facilities',
     });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     junior = await open('junior', 'sam');
     engineer = await open('engineer', 'priya');
     // A first visit asks who is logged in and hears 401: that is the login page, not an error.

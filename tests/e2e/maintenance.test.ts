@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
-import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { adminSession, launchChromium, openDesk, shotsDir } from '../helpers/e2e.ts';
+import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 
@@ -34,7 +34,7 @@ describeWith([parts.chromium], 'maintenance schedule and report in headless Chro
   let planned: WorkOrder;
   let bookingStart: string;
   const consoleErrors: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (name: string) => {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(shots, name), fullPage: true });
@@ -48,17 +48,7 @@ describeWith([parts.chromium], 'maintenance schedule and report in headless Chro
   beforeAll(async () => {
     const dashboard = buildDashboard();
     server = await startServer({ ...dashboard, SUITEWATCH_ADMIN_PASSWORD: password });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
 
     await created('/api/users', {
       username: 'maria',
@@ -123,25 +113,12 @@ describeWith([parts.chromium], 'maintenance schedule and report in headless Chro
       completedAt: new Date(Date.now() - 3 * 24 * hour).toISOString(),
     });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
-    const context = await browser.newContext({
+    browser = await launchChromium();
+    page = await openDesk(browser, server.url, 'maria', userPassword, {
       viewport: { width: 1400, height: 900 },
       timezoneId: london,
+      errors: consoleErrors,
     });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill('maria');
-    await page.getByLabel('Password').fill(userPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
     // The first visit asks who is logged in and hears 401: that is the login page, not an error.
     consoleErrors.length = 0;
   }, 180_000);

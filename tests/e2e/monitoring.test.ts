@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
-import { freePort, root, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { adminSession, launchChromium, shotsDir, watchErrors } from '../helpers/e2e.ts';
+import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 import { v2LinkDown } from '../helpers/traps.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { requestJson } from '../helpers/session-api.ts';
 
 const password = 'monitoring-e2e-password';
@@ -37,7 +37,7 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
   const probe = { name: 'soho-mcr', token: '', id: '' };
   const consoleErrors: string[] = [];
   const historyNames: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (name: string) => {
     // From the top: a full-page shot taken scrolled down draws the sticky bar mid-page.
     // Strings, not functions: this project's tsconfig has no DOM types.
@@ -99,41 +99,20 @@ describeWith([parts.chromium], 'monitoring pages in headless Chromium', () => {
       SUITEWATCH_PROBE_HEARTBEAT_S: '1',
       SUITEWATCH_TRAP_PORT: String(trapPort),
     });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     // Logged in already, so the page never sees the 401 of a first visit.
     await context.addCookies([
       { name: 'suitewatch_session', value: cookie.split('=')[1]!, url: server.url },
     ]);
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    watchErrors(page, consoleErrors);
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/history'))
         historyNames.push(...(url.searchParams.get('names') ?? '').split(','));
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
     });
     mkdirSync(shots, { recursive: true });
     console.log(`e2e screenshots: ${shots}`);

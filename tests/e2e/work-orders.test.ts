@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { chromiumArgs } from '../helpers/chromium.ts';
 import { buildDashboard } from '../helpers/dashboard-build.ts';
-import { root, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { adminSession, launchChromium, openDesk, shotsDir } from '../helpers/e2e.ts';
+import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { requestJson } from '../helpers/session-api.ts';
 import { describeWith, parts } from '../helpers/system.ts';
 
@@ -90,7 +90,7 @@ describeWith([parts.chromium], 'work orders in headless Chromium', () => {
   const ids = { sam: '', monitor: '', order: '', ticket: '' };
   let stage = 0;
   const consoleErrors: string[] = [];
-  const shots = join(root, 'test-results', 'e2e', new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = shotsDir();
   const shot = async (page: Page, name: string) => {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.mouse.move(0, 0);
@@ -111,45 +111,21 @@ describeWith([parts.chromium], 'work orders in headless Chromium', () => {
     });
 
   async function open(role: 'junior' | 'engineer', username: string): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await openDesk(browser, server.url, username, userPassword, {
       viewport: { width: 1440, height: 900 },
       timezoneId: london,
+      errors: consoleErrors,
+      who: role,
     });
-    const page = await context.newPage();
     // A step that cannot find its element fails naming it, well inside the test's own timeout.
     page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${role}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`${role}: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        consoleErrors.push(
-          `${role}: ${response.status()} ${response.request().method()} ${response.url()}`,
-        );
-    });
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(userPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('[data-testid="live"]', { hasText: /^live$/ }).waitFor({ timeout: 10_000 });
     return page;
   }
 
   beforeAll(async () => {
     const dashboard = buildDashboard();
     server = await startServer({ ...dashboard, SUITEWATCH_ADMIN_PASSWORD: password });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const session = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('suitewatch_session='));
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    cookie = session;
+    cookie = await adminSession(server.url, password);
 
     ids.sam = await created('/api/users', {
       username: 'sam',
@@ -230,11 +206,7 @@ describeWith([parts.chromium], 'work orders in headless Chromium', () => {
       steps: [{ label: 'Fader travels cleanly', kind: 'check', required: true }],
     });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-    });
+    browser = await launchChromium();
     junior = await open('junior', 'sam');
     engineer = await open('engineer', 'priya');
     // A first visit asks who is logged in and hears 401: that is the login page, not an error.

@@ -3,7 +3,6 @@ import {
   calibrationTemplates,
   devices,
   faults,
-  maintenanceSettings,
   rooms,
   sites,
   suiteDevices,
@@ -12,17 +11,21 @@ import {
   workOrders,
 } from '../../server/db/schema/index.ts';
 import type { Severity } from '../../server/db/schema/index.ts';
-import { defaultConfig } from '../../server/modules/pm/settings.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
+import {
+  getAs,
+  okAs,
+  reportBase as base,
+  setMaintenanceTimezone,
+  utc,
+} from '../helpers/maintenance-report.ts';
 import { describeWith } from '../helpers/system.ts';
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
-const base = '/api/reports/maintenance';
 // January 2024 in UTC, a closed month.
 const period = 'from=2024-01-01T00:00:00.000Z&to=2024-02-01T00:00:00.000Z';
-const utc = (text: string) => new Date(`${text}Z`);
 
 /*
  * The lists behind the figures that have no list of their own in maintenance-report.test.ts:
@@ -51,22 +54,14 @@ for (const { store, needs } of stores) {
     let manager: string;
     const ids: Record<string, string> = {};
 
-    const get = (url: string, accept = 'application/json') =>
-      t.app.inject({ method: 'GET', url, headers: { cookie: manager, accept } });
-    const ok = async (url: string) => {
-      const response = await get(url);
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.body}`);
-      return response.json();
-    };
+    const get = (url: string, accept?: string) => getAs(t, url, manager, accept);
+    const ok = (url: string) => okAs(t, url, manager);
 
     beforeAll(async () => {
       t = await createTestApp(store);
       manager = await t.userWithRole('manager');
       const db = t.ctx.db;
-      await db
-        .insert(maintenanceSettings)
-        .values({ id: 1, config: { hours: { ...defaultConfig().hours, timezone: 'UTC' } } })
-        .onConflictDoNothing();
+      await setMaintenanceTimezone(t, 'UTC');
       const [ada] = await db
         .insert(users)
         .values({ username: 'ada', displayName: 'Ada', passwordHash: '-', role: 'engineer' })

@@ -6,7 +6,6 @@ import {
   devices,
   downtimes,
   faults,
-  maintenanceSettings,
   rooms,
   sites,
   suiteDevices,
@@ -15,20 +14,24 @@ import {
   workOrders,
 } from '../../server/db/schema/index.ts';
 import type { DeviceKind, Severity } from '../../server/db/schema/index.ts';
-import { defaultConfig } from '../../server/modules/pm/settings.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { stores } from '../helpers/db.ts';
+import {
+  getAs,
+  okAs,
+  reportBase as base,
+  setMaintenanceTimezone,
+  utc,
+} from '../helpers/maintenance-report.ts';
 import { describeWith } from '../helpers/system.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
-const base = '/api/reports/maintenance';
 // Two closed months in the past, January (31 days) and February 2024 (29 days), in UTC.
 const from = '2024-01-01T00:00:00.000Z';
 const to = '2024-03-01T00:00:00.000Z';
 const period = `from=${from}&to=${to}`;
-const utc = (text: string) => new Date(`${text}Z`);
 const nobody = '00000000-0000-4000-8000-000000000000';
 
 type WorkOrderInsert = typeof workOrders.$inferInsert;
@@ -82,23 +85,10 @@ for (const { store, needs } of stores) {
     let junior: string;
     const ids: Record<string, string> = {};
 
-    const get = (url: string, cookie?: string, accept = 'application/json') =>
-      t.app.inject({ method: 'GET', url, headers: { cookie: cookie ?? t.admin, accept } });
-    // The body as JSON, loosely typed: the assertions are the type check.
-    const ok = async (url: string, cookie?: string) => {
-      const response = await get(url, cookie);
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.body}`);
-      return response.json();
-    };
-
-    const setTimezone = (timezone: string) =>
-      t.ctx.db
-        .insert(maintenanceSettings)
-        .values({ id: 1, config: { hours: { ...defaultConfig().hours, timezone } } })
-        .onConflictDoUpdate({
-          target: maintenanceSettings.id,
-          set: { config: { hours: { ...defaultConfig().hours, timezone } } },
-        });
+    const get = (url: string, cookie?: string, accept?: string) =>
+      getAs(t, url, cookie ?? t.admin, accept);
+    const ok = (url: string, cookie?: string) => okAs(t, url, cookie ?? t.admin);
+    const setTimezone = (timezone: string) => setMaintenanceTimezone(t, timezone);
 
     beforeAll(async () => {
       t = await createTestApp(store);

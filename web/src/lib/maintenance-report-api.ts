@@ -1,14 +1,12 @@
 // The maintenance report endpoints: the report itself and its lists as CSV downloads.
-import { ApiError, request } from './api.ts';
-import { downloadName } from './helpdesk.ts';
+import { request } from './api.ts';
+import { downloadCsv } from './csv-download.ts';
 import {
   reportLists,
   type MaintenanceReport,
   type ReportList,
   type TrendRow,
 } from './maintenance-report.ts';
-import { session } from './state/session.svelte.ts';
-import { download } from './tickets-api.ts';
 
 const base = '/api/reports/maintenance';
 
@@ -25,32 +23,6 @@ export const maintenanceReportApi = {
       .timezone,
 
   /** One list behind a figure, as the server's CSV export (same filters), saved as a download. */
-  downloadCsv: async (list: ReportList, query: string): Promise<void> => {
-    let response: Response;
-    try {
-      response = await fetch(`${base}/${reportLists[list]}?${query}`, {
-        credentials: 'same-origin',
-        headers: { accept: 'text/csv' },
-      });
-    } catch {
-      throw new ApiError(0, 'cannot reach the Suitewatch server; check the network');
-    }
-    if (!response.ok) {
-      let message = `${response.status} ${response.statusText || 'request failed'}`;
-      try {
-        const data = (await response.json()) as { message?: unknown };
-        if (typeof data.message === 'string') message = data.message;
-      } catch {
-        // Not JSON: the status line says enough.
-      }
-      if (response.status === 401) void session.refresh();
-      throw new ApiError(response.status, message);
-    }
-    const name = downloadName(
-      response.headers.get('content-disposition'),
-      `maintenance-${reportLists[list]}`,
-      new Date(),
-    );
-    download(await response.blob(), name);
-  },
+  downloadCsv: (list: ReportList, query: string): Promise<void> =>
+    downloadCsv(`${base}/${reportLists[list]}?${query}`, `maintenance-${reportLists[list]}`),
 };

@@ -213,6 +213,11 @@ export function reportQuery(period: { from: string; to: string }, filters: Repor
   return params.toString();
 }
 
+/** The filters as URL query pairs for link() and navigate(), empty ones left out. */
+export function filterParams(filters: ReportFilters): Record<string, string | undefined> {
+  return Object.fromEntries(filterKeys.map((key) => [key, filters[key] || undefined]));
+}
+
 export const fieldLabels: Record<'from' | 'to' | (typeof filterKeys)[number], string> = {
   from: 'First day',
   to: 'Last day',

@@ -1,5 +1,6 @@
 // The plan, meter, calibration and maintenance-hours endpoints, kept beside api.ts so that
 // plans.ts stays free of the browser.
+import type { MeterInput } from '../../../server/modules/pm/api-types.ts';
 import { request } from './api.ts';
 import type {
   CalibrationRun,
@@ -8,7 +9,6 @@ import type {
   MaintenanceConfig,
   Meter,
   MeterSample,
-  MeterSource,
   Plan,
   PlanBody,
   PlanPatch,
@@ -44,14 +44,7 @@ export const plansApi = {
     request<Meter[]>('GET', `/api/meters${search(filter)}`),
   meterHistory: (id: string, since?: string) =>
     request<MeterSample[]>('GET', `${meterAt(id)}/readings${search({ since })}`),
-  createMeter: (body: {
-    source: MeterSource;
-    deviceId?: string;
-    suiteId?: string;
-    reading?: string;
-    label?: string;
-    unit?: string;
-  }) => request<Meter>('POST', '/api/meters', body),
+  createMeter: (body: MeterInput) => request<Meter>('POST', '/api/meters', body),
   /** A value read off the device by hand; `at` may be earlier, never in the future. */
   enterReading: (id: string, body: { value: number; at?: string }) =>
     request<Meter>('POST', `${meterAt(id)}/readings`, body),

@@ -1,19 +1,15 @@
 // Preventive-maintenance plans, meters, calibration and maintenance hours as the dashboard shows
 // them. Everything here is pure (no DOM, no runes), so it is unit-tested in Node.
-import {
-  calibrationKinds,
-  intervalUnits,
-  planSchedules,
-  planTargets,
-  stepKinds,
-  type CalibrationKind,
-  type DeviceKind,
-  type IntervalUnit,
-  type MeterSource,
-  type PlanSchedule,
-  type PlanTarget,
-  type StepKind,
+import type {
+  CalibrationKind,
+  DeviceKind,
+  IntervalUnit,
+  MeterSource,
+  PlanSchedule,
+  PlanTarget,
+  StepKind,
 } from '../../../server/domain.ts';
+import type { PlanInput, StepTemplate } from '../../../server/modules/pm/api-types.ts';
 import { number } from './format.ts';
 import {
   allDayWeek,
@@ -41,24 +37,14 @@ export {
   type PlanSchedule,
   type PlanTarget,
   type StepKind,
-};
+} from '../../../server/domain.ts';
+export type { StepTemplate };
 
 /** A problem with a form: the field as the server names it ('every.count', 'steps[2].unit'). */
 export type FieldProblem = SettingsProblem;
 
 // ---------------------------------------------------------------------------------------------
 // Shapes of the API (server/modules/pm/routes.ts, plans.ts, meters.ts, calibration.ts)
-
-export interface StepTemplate {
-  label: string;
-  kind: StepKind;
-  nominal: number | null;
-  tolerance: number | null;
-  unit: string;
-  required: boolean;
-  /** Set on the steps a calibration template made; the plan's own steps have none. */
-  key?: string;
-}
 
 export interface PlanTargetView {
   id: string;
@@ -103,30 +89,7 @@ export interface Plan {
 }
 
 /** The body of POST /api/pm-plans; PATCH and the preview take any part of it. */
-export interface PlanBody {
-  title: string;
-  description?: string;
-  deviceId?: string;
-  suiteId?: string;
-  roomId?: string;
-  deviceKind?: DeviceKind;
-  siteId?: string;
-  every?: { count: number; unit: IntervalUnit } | null;
-  schedule?: PlanSchedule;
-  meter?: { reading: string; every: number } | null;
-  afterRepair?: boolean;
-  startsOn: string;
-  timezone?: string;
-  leadDays?: number;
-  graceFraction?: number;
-  durationMin: number;
-  assigneeId?: string | null;
-  team?: string | null;
-  required?: boolean;
-  calibrationTemplateId?: string | null;
-  steps?: Array<Omit<StepTemplate, 'key'>>;
-  active?: boolean;
-}
+export type PlanBody = PlanInput;
 export type PlanPatch = Partial<PlanBody>;
 
 export interface ForecastItem {

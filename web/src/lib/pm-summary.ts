@@ -2,31 +2,9 @@
 // is overdue, and client sign-offs whose calibration is not current. Pure (no DOM, no runes), so
 // the words are unit-testable in Node.
 import { signoffLabels, timeFrom, type Booking } from './bookings.ts';
-import type { WorkOrderStatus } from '../../../server/domain.ts';
+import type { SignoffRisk, SuiteMaintenance } from '../../../server/modules/pm/api-types.ts';
 
-export interface SignoffRisk {
-  bookingId: string;
-  suiteId: string;
-  kind: 'grade' | 'mix';
-  reason: string;
-  lastPassAt: string | null;
-}
-
-/** One suite's row of `GET /api/maintenance/summary`. */
-export interface SuiteMaintenance {
-  suiteId: string;
-  nextWork: {
-    id: string;
-    number: number;
-    title: string;
-    /** The scheduled start, else the due date. */
-    start: string | null;
-    status: WorkOrderStatus;
-  } | null;
-  overdue: number;
-  /** Sign-off bookings in the next week at risk. */
-  signoffRisks: SignoffRisk[];
-}
+export type { SignoffRisk, SuiteMaintenance };
 
 /** "working now: Filter clean" or "next work: Filter clean Tue 03:00", in parts like a booking line. */
 export interface WorkLine {

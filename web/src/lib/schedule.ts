@@ -7,13 +7,14 @@
 // 25, and an event is placed by the instants it starts and ends, never by its wall-clock digits.
 import { addDays, clockTime, dayStartMs, mondayOf, weekHeading, weekday } from './bookings.ts';
 // Types only, from the server's own list, so these helpers stay free of the browser's API layer.
+import type { WorkOrderStatus } from '../../../server/domain.ts';
 import type {
-  SignoffKind,
-  WindowMode,
-  WindowScope,
-  WorkOrderStatus,
-  WorkOrderType,
-} from '../../../server/domain.ts';
+  CalendarBooking,
+  CalendarData,
+  CalendarWindow,
+  CalendarWorkOrder,
+  Interval,
+} from '../../../server/modules/pm/api-types.ts';
 
 export type CalendarView = 'day' | 'week' | 'month';
 export const calendarViews: readonly CalendarView[] = ['day', 'week', 'month'];
@@ -25,73 +26,7 @@ export interface CalendarScope {
   id: string;
 }
 
-export interface CalendarBooking {
-  id: string;
-  suiteId: string;
-  suiteName: string;
-  title: string;
-  client: string;
-  project: string;
-  operator: string;
-  start: string;
-  end: string;
-  signoff: SignoffKind | null;
-  signoffRisk: { reason: string; lastPassAt: string | null } | null;
-  /** Work an engineer moved onto the session on purpose, with the reason given. */
-  movedWork: Array<{ id: string; number: number; title: string; reason: string }>;
-}
-
-export interface CalendarWorkOrder {
-  id: string;
-  number: number;
-  title: string;
-  type: WorkOrderType;
-  status: WorkOrderStatus;
-  deviceId: string | null;
-  deviceName: string | null;
-  suiteId: string | null;
-  suiteName: string | null;
-  roomId: string | null;
-  roomName: string | null;
-  durationMin: number;
-  scheduledStart: string | null;
-  scheduledEnd: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  proposedStart: string | null;
-  proposedEnd: string | null;
-  slotNote: string;
-  assigneeId: string | null;
-  overrideReason: string | null;
-}
-
-export interface CalendarWindow {
-  windowId: string;
-  title: string;
-  start: string;
-  end: string;
-  mode: WindowMode;
-  scope: WindowScope;
-  scopeId: string;
-  scopeName: string | null;
-  workOrderId: string | null;
-}
-
-export interface Interval {
-  start: string;
-  end: string;
-}
-
-/** What `GET /api/maintenance/calendar` answers. */
-export interface CalendarData {
-  from: string;
-  to: string;
-  timezone: string;
-  bookings: CalendarBooking[];
-  workOrders: CalendarWorkOrder[];
-  windows: CalendarWindow[];
-  maintenanceHours: Interval[];
-}
+export type { CalendarBooking, CalendarData, CalendarWindow, CalendarWorkOrder, Interval };
 
 const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;

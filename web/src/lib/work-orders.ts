@@ -1,7 +1,20 @@
 // Work orders as the dashboard shows them: the list's tabs, due words, step verdicts, what a
 // person may do, the timeline's words and the ad-hoc form. Everything here is pure (no DOM, no
 // runes), so it is unit-tested in Node.
-import { openWorkOrderStatuses, type Role } from '../../../server/domain.ts';
+import {
+  openWorkOrderStatuses,
+  type Role,
+  type StepKind,
+  type WorkOrderStatus,
+  type WorkOrderType,
+} from '../../../server/domain.ts';
+import type {
+  AdHocInput,
+  Step,
+  StepTemplate,
+  TransitionInput,
+  WorkOrderFilter,
+} from '../../../server/modules/pm/api-types.ts';
 import { age, number } from './format.ts';
 import { rangeText, stepProblems, stepsBody, type FieldProblem, type StepDraft } from './plans.ts';
 import type { TicketStatus } from './tickets.ts';
@@ -10,30 +23,10 @@ import { zonedToIso } from './zoned-time.ts';
 // ---------------------------------------------------------------------------------------------
 // Shapes of the work-order API (server/modules/pm/routes.ts, work-orders.ts, attachment-routes.ts)
 
-export type WorkOrderStatus =
-  'scheduled' | 'in_progress' | 'pending_review' | 'done' | 'skipped' | 'cancelled';
-export type WorkOrderType = 'preventive' | 'corrective';
+export type { StepKind, TransitionInput, WorkOrderFilter, WorkOrderStatus, WorkOrderType };
 export type DueState = 'upcoming' | 'due_soon' | 'due' | 'overdue';
-export type StepKind = 'check' | 'number' | 'text' | 'photo';
 
-export interface WorkOrderStep {
-  id: string;
-  label: string;
-  kind: StepKind;
-  nominal: number | null;
-  tolerance: number | null;
-  unit: string;
-  required: boolean;
-  key?: string;
-  result: 'pass' | 'fail' | 'na' | null;
-  value: number | null;
-  note: string;
-  attachmentId: string | null;
-  ok: boolean | null;
-  by: string | null;
-  at: string | null;
-  ticketId?: string | null;
-}
+export type WorkOrderStep = Step;
 
 /** A work order as GET /api/work-orders lists it. */
 export interface WorkOrder {
@@ -138,56 +131,11 @@ export interface PhotoStored extends WorkOrder {
   };
 }
 
-export interface NewStep {
-  label: string;
-  kind: StepKind;
-  nominal: number | null;
-  tolerance: number | null;
-  unit: string;
-  required: boolean;
-}
+export type NewStep = Omit<StepTemplate, 'key'>;
 
-/** POST /api/work-orders: ad-hoc work, placed like planned work. One target at most. */
-export interface NewWorkOrder {
-  type: WorkOrderType;
-  title: string;
-  description?: string;
-  deviceId?: string;
-  suiteId?: string;
-  roomId?: string;
-  dueAt?: string | null;
-  durationMin: number;
-  assigneeId?: string | null;
-  team?: string | null;
-  calibrationTemplateId?: string | null;
-  steps?: NewStep[];
-}
+export type NewWorkOrder = AdHocInput;
 
 export type StepInput = { result: 'pass' | 'fail' | 'na' } | { value: number } | { note: string };
-
-export interface TransitionInput {
-  to: WorkOrderStatus;
-  reason?: string;
-  /** Work done on paper: when it was really done; never in the future. */
-  completedAt?: string;
-  /** Work done on paper: when it began, so its labour counts. */
-  startedAt?: string;
-}
-
-export interface WorkOrderFilter {
-  status?: WorkOrderStatus;
-  open?: boolean;
-  overdue?: boolean;
-  dueBefore?: string;
-  from?: string;
-  to?: string;
-  deviceId?: string;
-  suiteId?: string;
-  assigneeId?: string;
-  planId?: string;
-  type?: WorkOrderType;
-  limit?: number;
-}
 
 /** The bookings a refused move would land on, as the 409's body names them. */
 export interface MoveClash {
