@@ -420,5 +420,66 @@ for (const { store, needs } of stores) {
       expect(history).toEqual([expect.objectContaining({ value: 1200 })]);
       expect(history[0]!.enteredBy).toMatch(/^junior/);
     });
+
+    it('keeps templates and maintenance hours to admins, reports from juniors, and work to its assignee', async () => {
+      // Templates, maintenance hours and blackout dates: admins only.
+      const blackout = { holidays: ['2099-12-25'] };
+      for (const cookie of [who.engineer, who.manager, who.junior]) {
+        const hours = await api('PATCH', '/api/maintenance/settings', cookie, blackout);
+        expect(hours.statusCode).toBe(403);
+        const template = await api('PATCH', `/api/calibration-templates/${ids.sdr}`, cookie, {
+          name: 'Renamed',
+        });
+        expect(template.statusCode).toBe(403);
+      }
+      const settings = (await api('GET', '/api/maintenance/settings', t.admin)).json<{
+        hours: { holidays: string[] };
+      }>();
+      expect(settings.hours.holidays).toEqual([]);
+      const byAdmin = await api('PATCH', '/api/maintenance/settings', t.admin, {
+        hours: { ...settings.hours, holidays: ['2099-12-25'] },
+      });
+      expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+      expect(byAdmin.json<{ hours: { holidays: string[] } }>().hours.holidays).toEqual([
+        '2099-12-25',
+      ]);
+
+      // The reports are the manager's (and the engineers'); a junior does not read them.
+      const period = `from=${new Date(now - day).toISOString()}&to=${new Date(now).toISOString()}`;
+      for (const [cookie, status] of [
+        [who.manager, 200],
+        [who.engineer, 200],
+        [who.junior, 403],
+      ] as const)
+        expect((await api('GET', `/api/reports/maintenance?${period}`, cookie)).statusCode).toBe(
+          status,
+        );
+
+      // A junior works what is theirs or nobody's; an engineer's work is left to the engineer.
+      const engineerId = (await api('GET', '/api/auth/me', who.engineer)).json<{ id: string }>().id;
+      const theirs = await created(
+        '/api/work-orders',
+        {
+          type: 'corrective',
+          title: 'Reseat the SDI cable',
+          deviceId: ids.monitor,
+          durationMin: 30,
+          assigneeId: engineerId,
+        },
+        who.engineer,
+      );
+      const start = { to: 'in_progress' };
+      const refused = await api('POST', `/api/work-orders/${theirs}/transition`, who.junior, start);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json<{ message: string }>().message).toMatch(/assigned to someone else/);
+      expect((await order(theirs)).status).toBe('scheduled');
+      const started = await api(
+        'POST',
+        `/api/work-orders/${theirs}/transition`,
+        who.engineer,
+        start,
+      );
+      expect(started.statusCode, started.body).toBe(200);
+    });
   });
 }
