@@ -375,8 +375,11 @@ function digestPlain(summary: DigestSummary, now: Date): string {
   return lines.join('\n');
 }
 
-/** Slack's mrkdwn wants only these three escaped; a link is `<url|label>`. */
-const slackEscape = (text: string) =>
+/**
+ * Slack's mrkdwn wants only these three escaped; a link is `<url|label>`. Unescaped, a device
+ * named `<!channel>` would ping everyone in the channel.
+ */
+export const slackEscape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function digestSlack(summary: DigestSummary, now: Date): string {

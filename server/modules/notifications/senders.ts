@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { WebhookFormat } from '../../domain.ts';
-import { faultLink, type Rendered } from './render.ts';
+import { faultLink, slackEscape, type Rendered } from './render.ts';
 
 export interface WebhookTarget {
   type: 'webhook';
@@ -51,8 +51,14 @@ export function webhookBody(format: WebhookFormat, rendered: Rendered, options: 
   const url = faultLink(options.publicUrl, rendered);
   switch (format) {
     case 'chat':
-      // A digest has its own Slack rendering (title included, each work order a link).
-      return { text: withLink(rendered.chatText ?? `${rendered.title}\n${rendered.text}`, url) };
+      // A digest has its own Slack rendering (title included, each work order a link); any
+      // other message is plain text, escaped so that names typed by people stay words.
+      return {
+        text: withLink(
+          rendered.chatText ?? slackEscape(`${rendered.title}\n${rendered.text}`),
+          url,
+        ),
+      };
     case 'generic':
       return {
         version: rendered.version,
