@@ -1,4 +1,17 @@
-import { and, desc, eq, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import {
   devices,
@@ -18,21 +31,44 @@ export type WindowValues = Omit<
 const w = maintenanceWindows;
 
 /**
- * Windows that may be running at `at`; the schedule maths decides. A recurring window's last
- * occurrence starts by `until` and lasts its length, so it is over by `until` plus that length.
+ * Windows whose last occurrence ends after `at`; the schedule maths decides the rest. A recurring
+ * window's last occurrence starts by `until` and lasts its length, so it is over by `until` plus
+ * that length.
  */
-function mayRunAt(at: Date): SQL | undefined {
+function lastEndsAfter(at: Date): SQL | undefined {
   const instant = sql`${at.toISOString()}::timestamptz`;
-  return and(
-    lte(w.startsAt, at),
-    or(
-      and(eq(w.recurrence, 'none'), sql`${w.endsAt} > ${instant}`),
-      and(
-        ne(w.recurrence, 'none'),
-        or(isNull(w.until), sql`${w.until} + (${w.endsAt} - ${w.startsAt}) > ${instant}`),
-      ),
+  return or(
+    and(eq(w.recurrence, 'none'), sql`${w.endsAt} > ${instant}`),
+    and(
+      ne(w.recurrence, 'none'),
+      or(isNull(w.until), sql`${w.until} + (${w.endsAt} - ${w.startsAt}) > ${instant}`),
     ),
   );
+}
+
+/** Windows that may be running at `at`. */
+function mayRunAt(at: Date): SQL | undefined {
+  return and(lte(w.startsAt, at), lastEndsAfter(at));
+}
+
+/** Windows that may have an occurrence overlapping [from, to). */
+export function mayRunDuring(from: Date, to: Date): SQL | undefined {
+  return and(lt(w.startsAt, to), lastEndsAfter(from));
+}
+
+/** Windows matching `where`, each with the name of the device, suite or room it covers. */
+export function windowsNamed(db: Db, where: Array<SQL | undefined>) {
+  return db
+    .select({
+      ...getTableColumns(w),
+      scopeName: sql<string | null>`coalesce(${devices.name}, ${suites.name}, ${rooms.name})`,
+    })
+    .from(w)
+    .leftJoin(devices, and(eq(w.scope, 'device'), eq(devices.id, w.scopeId)))
+    .leftJoin(suites, and(eq(w.scope, 'suite'), eq(suites.id, w.scopeId)))
+    .leftJoin(rooms, and(eq(w.scope, 'room'), eq(rooms.id, w.scopeId)))
+    .where(and(...where))
+    .orderBy(w.startsAt, w.id);
 }
 
 export function listWindows(

@@ -26,6 +26,7 @@ import {
 } from '../../db/schema/index.ts';
 import { Invalid } from '../../errors.ts';
 import { workMovedOnto } from '../bookings/repository.ts';
+import { mayRunDuring, windowsNamed } from '../maintenance/repository.ts';
 import type { CalendarBooking, CalendarData, CalendarWindow } from './api-types.ts';
 import { occurrencesBetween } from './feeds.ts';
 import { loadConfig } from './settings.ts';
@@ -219,49 +220,16 @@ async function workOrderRows(db: Db, place: Place, from: Date, to: Date) {
 
 async function windowRows(db: Db, place: Place, from: Date, to: Date) {
   const w = maintenanceWindows;
-  const where: Array<SQL | undefined> = [
-    lt(w.startsAt, to),
-    // As the maintenance repository's mayRunAt: a repeat's last occurrence starts by `until`.
-    or(
-      and(eq(w.recurrence, 'none'), gt(w.endsAt, from)),
-      and(
-        ne(w.recurrence, 'none'),
-        or(
-          sql`${w.until} is null`,
-          sql`${w.until} + (${w.endsAt} - ${w.startsAt}) > ${from.toISOString()}::timestamptz`,
+  const rows = await windowsNamed(db, [
+    mayRunDuring(from, to),
+    place.suiteIds === null
+      ? undefined
+      : or(
+          and(eq(w.scope, 'suite'), within(w.scopeId, place.suiteIds)),
+          and(eq(w.scope, 'room'), within(w.scopeId, place.roomIds)),
+          and(eq(w.scope, 'device'), within(w.scopeId, place.deviceIds)),
         ),
-      ),
-    ),
-  ];
-  if (place.suiteIds !== null)
-    where.push(
-      or(
-        and(eq(w.scope, 'suite'), within(w.scopeId, place.suiteIds)),
-        and(eq(w.scope, 'room'), within(w.scopeId, place.roomIds)),
-        and(eq(w.scope, 'device'), within(w.scopeId, place.deviceIds)),
-      ),
-    );
-  const rows = await db
-    .select({
-      id: w.id,
-      scope: w.scope,
-      scopeId: w.scopeId,
-      mode: w.mode,
-      reason: w.reason,
-      startsAt: w.startsAt,
-      endsAt: w.endsAt,
-      timezone: w.timezone,
-      recurrence: w.recurrence,
-      weekdays: w.weekdays,
-      until: w.until,
-      scopeName: sql<string | null>`coalesce(${devices.name}, ${suites.name}, ${rooms.name})`,
-    })
-    .from(w)
-    .leftJoin(devices, and(eq(w.scope, 'device'), eq(devices.id, w.scopeId)))
-    .leftJoin(suites, and(eq(w.scope, 'suite'), eq(suites.id, w.scopeId)))
-    .leftJoin(rooms, and(eq(w.scope, 'room'), eq(rooms.id, w.scopeId)))
-    .where(and(...where))
-    .orderBy(asc(w.startsAt), w.id);
+  ]);
   // A work order's slot makes its window: name the work, so the calendar can tie the two.
   const ids = rows.map((r) => r.id);
   const owners =

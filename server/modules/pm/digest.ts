@@ -7,12 +7,9 @@ import type { DeviceKind } from '../../domain.ts';
 import { enqueueDigest, type DigestWork } from '../notifications/service.ts';
 import type { DigestState } from '../notifications/render.ts';
 import { dueState } from './schedule.ts';
-import { digestSentOn, digestSentOnKey, loadConfig } from './settings.ts';
+import { digestSentOnKey, loadSettings } from './settings.ts';
 
 const minuteMs = 60_000;
-
-/** The day's digest is remembered in the settings row, written with its messages in one go. */
-const sentOnKey = digestSentOnKey;
 
 interface DueRow extends Record<string, unknown> {
   id: string;
@@ -98,13 +95,13 @@ export async function dueWork(db: Db, now: Date, publicUrl: string): Promise<Dig
  * servers on one database never both send it. False when the day was already taken.
  */
 async function takeDay(db: Db, day: string): Promise<boolean> {
-  const mark = JSON.stringify({ [sentOnKey]: day });
+  const mark = JSON.stringify({ [digestSentOnKey]: day });
   const rows = await query(
     db,
     sql`
     insert into ${maintenanceSettings} (id, config) values (1, ${mark}::jsonb)
     on conflict (id) do update set config = ${maintenanceSettings.config} || excluded.config
-      where ${maintenanceSettings.config} ->> ${sentOnKey} is distinct from ${day}
+      where ${maintenanceSettings.config} ->> ${digestSentOnKey} is distinct from ${day}
     returning id`,
   );
   return rows.length > 0;
@@ -129,13 +126,14 @@ export async function runDigest(
   ctx: Pick<Context, 'db' | 'config'>,
   now = new Date(),
 ): Promise<DigestRun | null> {
-  const config = await loadConfig(ctx.db);
+  // One read a minute: the settings and the day already sent come from the same row.
+  const { config, digestSentOn } = await loadSettings(ctx.db);
   const zone = config.hours.timezone;
   const local = DateTime.fromJSDate(now, { zone });
   const day = local.toISODate();
   if (!day || local.hour < config.digestHour) return null;
   // The cheap look first: on every other minute of the day this is all it costs.
-  if ((await digestSentOn(ctx.db)) === day) return null;
+  if (digestSentOn === day) return null;
   return ctx.db.transaction(async (tx) => {
     if (!(await takeDay(tx, day))) return null;
     const work = await dueWork(tx, now, ctx.config.publicUrl);

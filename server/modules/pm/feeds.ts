@@ -32,6 +32,7 @@ import { Forbidden, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import type { Actor, Principal } from '../auth/principal.ts';
 import { sha256 } from '../auth/secrets.ts';
+import { mayRunDuring, windowsNamed } from '../maintenance/repository.ts';
 import { nextOccurrences, type Occurrence, type Schedule } from '../maintenance/schedule.ts';
 import { editors } from '../roles.ts';
 import { serialize } from '../serialize.ts';
@@ -361,17 +362,7 @@ type WorkOrderRow = Awaited<ReturnType<typeof workOrderRows>>[number];
 
 function windowRows(db: Db, feed: FeedTarget, from: Date, to: Date) {
   const w = maintenanceWindows;
-  const where: Array<SQL | undefined> = [
-    lt(w.startsAt, to),
-    // As the maintenance repository's mayRunAt: a repeat's last occurrence starts by `until`.
-    or(
-      and(eq(w.recurrence, 'none'), sql`${w.endsAt} > ${instant(from)}`),
-      and(
-        ne(w.recurrence, 'none'),
-        or(isNull(w.until), sql`${w.until} + (${w.endsAt} - ${w.startsAt}) > ${instant(from)}`),
-      ),
-    ),
-  ];
+  const where: Array<SQL | undefined> = [mayRunDuring(from, to)];
   if (feed.scope === 'suite' && feed.suiteId)
     where.push(
       or(
@@ -386,29 +377,7 @@ function windowRows(db: Db, feed: FeedTarget, from: Date, to: Date) {
         ),
       ),
     );
-  return db
-    .select({
-      id: w.id,
-      scope: w.scope,
-      scopeId: w.scopeId,
-      mode: w.mode,
-      reason: w.reason,
-      startsAt: w.startsAt,
-      endsAt: w.endsAt,
-      timezone: w.timezone,
-      recurrence: w.recurrence,
-      weekdays: w.weekdays,
-      until: w.until,
-      createdAt: w.createdAt,
-      updatedAt: w.updatedAt,
-      scopeName: sql<string | null>`coalesce(${devices.name}, ${suites.name}, ${rooms.name})`,
-    })
-    .from(w)
-    .leftJoin(devices, and(eq(w.scope, 'device'), eq(devices.id, w.scopeId)))
-    .leftJoin(suites, and(eq(w.scope, 'suite'), eq(suites.id, w.scopeId)))
-    .leftJoin(rooms, and(eq(w.scope, 'room'), eq(rooms.id, w.scopeId)))
-    .where(and(...where))
-    .orderBy(w.startsAt, w.id);
+  return windowsNamed(db, where);
 }
 type WindowRow = Awaited<ReturnType<typeof windowRows>>[number];
 

@@ -69,16 +69,20 @@ async function storedConfig(db: Db): Promise<Record<string, unknown>> {
   return row?.config ?? {};
 }
 
-export async function loadConfig(db: Db): Promise<MaintenanceConfig> {
-  const { [digestSentOnKey]: _sentOn, ...stored } = await storedConfig(db);
-  // Stored settings lay over the defaults, so a key added in a later version has its default.
-  return { ...defaultConfig(), ...(stored as Partial<MaintenanceConfig>) };
+/** The settings an admin edits, and the day the digest last went out (or null), in one read. */
+export async function loadSettings(
+  db: Db,
+): Promise<{ config: MaintenanceConfig; digestSentOn: string | null }> {
+  const { [digestSentOnKey]: sentOn, ...stored } = await storedConfig(db);
+  return {
+    // Stored settings lay over the defaults, so a key added in a later version has its default.
+    config: { ...defaultConfig(), ...(stored as Partial<MaintenanceConfig>) },
+    digestSentOn: typeof sentOn === 'string' ? sentOn : null,
+  };
 }
 
-/** The facility-local day (YYYY-MM-DD) the digest last went out, or null. */
-export async function digestSentOn(db: Db): Promise<string | null> {
-  const day = (await storedConfig(db))[digestSentOnKey];
-  return typeof day === 'string' ? day : null;
+export async function loadConfig(db: Db): Promise<MaintenanceConfig> {
+  return (await loadSettings(db)).config;
 }
 
 export async function saveConfig(
