@@ -182,4 +182,37 @@ describeWith([parts.chromium], 'maintenance schedule and report in headless Chro
     await shot('maintenance-report.png');
     expect(consoleErrors).toEqual([]);
   });
+
+  it("lets an admin change the digest hour, holding a wrong one back with the field's reason", async () => {
+    const admin = await openDesk(browser, server.url, 'admin', password, {
+      viewport: { width: 1400, height: 900 },
+      timezoneId: london,
+      errors: consoleErrors,
+      who: 'admin',
+    });
+    // As for the manager: the first visit's 401 is the login page, not an error.
+    consoleErrors.length = 0;
+    await admin.goto(`${server.url}/#/plans`);
+    const form = admin.getByTestId('maintenance-hours');
+    const hour = form.getByLabel('Send the due-work digest at (hour)');
+    await hour.waitFor({ timeout: 10_000 });
+    const save = form.getByRole('button', { name: 'Save maintenance hours' });
+    await hour.fill('30');
+    await form
+      .getByText(/Digest hour: a local hour, 0 to 23/)
+      .first()
+      .waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    await hour.fill('6');
+    await save.click();
+    await form
+      .getByRole('status')
+      .filter({ hasText: /^Saved at/ })
+      .waitFor({ timeout: 10_000 });
+    const settings = await api<{ digestHour: number }>('GET', '/api/maintenance/settings');
+    expect(settings.digestHour).toBe(6);
+    await admin.screenshot({ path: join(shots, 'maintenance-hours.png'), fullPage: true });
+    await admin.context().close();
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
 });
