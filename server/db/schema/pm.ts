@@ -290,6 +290,8 @@ export const workOrders = pgTable(
     index('work_orders_suite_idx').on(t.suiteId),
     index('work_orders_assignee_idx').on(t.assigneeId),
     index('work_orders_scheduled_idx').on(t.scheduledStart),
+    // The calendar names the work behind each window it draws; deleting a window clears the link.
+    index('work_orders_window_idx').on(t.windowId),
     // The report reads finished work by when it was done.
     index('work_orders_completed_idx')
       .on(t.completedAt)

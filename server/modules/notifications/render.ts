@@ -296,7 +296,7 @@ export interface DigestSummary {
 }
 
 /** Longer lists end with "and N more" and the link to the whole list. */
-export const digestListed = 100;
+const digestListed = 100;
 
 const groups: Array<{ state: DigestState; heading: string }> = [
   { state: 'overdue', heading: 'Overdue' },
@@ -307,7 +307,7 @@ const groups: Array<{ state: DigestState; heading: string }> = [
 const stateRank = (state: DigestState) => groups.findIndex((g) => g.state === state);
 
 /** The digest's order: overdue first, each group by due date, oldest first. */
-export function digestOrder(items: DigestItem[]): DigestItem[] {
+function digestOrder(items: DigestItem[]): DigestItem[] {
   return [...items].sort(
     (a, b) =>
       stateRank(a.state) - stateRank(b.state) ||
@@ -405,7 +405,7 @@ const htmlEscapes: Record<string, string> = {
   "'": '&#39;',
 };
 /** Every value a person typed (titles, names) goes through this before it meets the markup. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 
 function digestHtml(summary: DigestSummary, now: Date): string {
   const { sections, more } = grouped(summary);

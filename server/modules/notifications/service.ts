@@ -80,7 +80,7 @@ function checkAddresses(config: Record<string, unknown>) {
  * fault, so the fault rule (severity, resolved) cannot choose it; sites and device kinds still
  * narrow which work the channel hears of.
  */
-export const takesDigest = (channel: Pick<repo.ChannelRow, 'enabled' | 'config'>) =>
+const takesDigest = (channel: Pick<repo.ChannelRow, 'enabled' | 'config'>) =>
   channel.enabled && channel.config.digest === true;
 
 /** Validates a config as sent and returns it as stored: every secret sealed. */
@@ -353,11 +353,25 @@ export function matches(
   if (message.kind === 'resolved' && !channel.sendResolved) return false;
   // Worst first: critical is rank 0, so "at least major" is a rank of at most major's.
   if (rank(severityOf(message)) > rank(channel.minSeverity)) return false;
-  const sites = message.root.siteIds.map((id) => id.toLowerCase());
+  return narrowedTo(channel, message.root.siteIds, [message.root.deviceKind]);
+}
+
+/**
+ * A channel's sites and device kinds against a message's. `kinds` null: the message has no kind
+ * to match (work on a suite or room), and only the sites narrow it.
+ */
+function narrowedTo(
+  channel: Pick<repo.ChannelRow, 'siteIds' | 'deviceKinds'>,
+  siteIds: readonly string[],
+  kinds: readonly string[] | null,
+): boolean {
+  const sites = siteIds.map((id) => id.toLowerCase());
   if (channel.siteIds.length > 0 && !channel.siteIds.some((id) => sites.includes(id))) return false;
-  if (channel.deviceKinds.length > 0 && !channel.deviceKinds.includes(message.root.deviceKind))
-    return false;
-  return true;
+  return (
+    kinds === null ||
+    channel.deviceKinds.length === 0 ||
+    channel.deviceKinds.some((kind) => kinds.includes(kind))
+  );
 }
 
 /**
@@ -394,14 +408,7 @@ export function matchesTicket(
 ): boolean {
   if (!channel.enabled) return false;
   if (rank(severityOfPriority(message.ticket.priority)) > rank(channel.minSeverity)) return false;
-  const sites = message.siteIds.map((id) => id.toLowerCase());
-  if (channel.siteIds.length > 0 && !channel.siteIds.some((id) => sites.includes(id))) return false;
-  if (
-    channel.deviceKinds.length > 0 &&
-    !channel.deviceKinds.some((kind) => message.deviceKinds.includes(kind))
-  )
-    return false;
-  return true;
+  return narrowedTo(channel, message.siteIds, message.deviceKinds);
 }
 
 /** Queues an SLA warning or breach for every matching channel, in the caller's transaction. */
@@ -435,22 +442,11 @@ export interface DigestWork extends DigestItem {
  * Sites narrow the digest to work at them; device kinds narrow device work to those kinds, and
  * keep work on a suite or room, which has no kind to match.
  */
-export function digestFor(
+function digestFor(
   channel: Pick<repo.ChannelRow, 'siteIds' | 'deviceKinds'>,
   work: DigestWork[],
 ): DigestWork[] {
-  return work.filter((w) => {
-    const sites = w.siteIds.map((id) => id.toLowerCase());
-    if (channel.siteIds.length > 0 && !channel.siteIds.some((id) => sites.includes(id)))
-      return false;
-    if (
-      channel.deviceKinds.length > 0 &&
-      w.deviceKind &&
-      !channel.deviceKinds.includes(w.deviceKind)
-    )
-      return false;
-    return true;
-  });
+  return work.filter((w) => narrowedTo(channel, w.siteIds, w.deviceKind && [w.deviceKind]));
 }
 
 const countOf = (work: DigestWork[], state: DigestState) =>

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { workOrderAttachments, workOrderEvents, workOrders } from '../../db/schema/index.ts';
+import { workOrderAttachments, workOrderEvents } from '../../db/schema/index.ts';
 import { AppError, Invalid, NotFound } from '../../errors.ts';
 import { serialize } from '../serialize.ts';
 import { cleanFilename } from '../tickets/attachments.ts';
 import type { Who } from '../tickets/service.ts';
-import { found, recordStep } from './work-orders.ts';
+import { found, mustPerform, recordStep } from './work-orders.ts';
 
 /** What a photo step takes: the formats every browser shows in an <img>. */
 export const photoTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -22,7 +22,7 @@ const extensions: Record<PhotoType, string> = {
  * The format the bytes themselves say, from their signature. The declared type alone is not
  * trusted: a photo is shown inline on the dashboard, so it must really be an image.
  */
-export function sniffPhoto(data: Uint8Array): PhotoType | null {
+function sniffPhoto(data: Uint8Array): PhotoType | null {
   const starts = (bytes: number[], at = 0) => bytes.every((b, i) => data[at + i] === b);
   if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
@@ -78,8 +78,9 @@ export async function addStepPhoto(
       throw new Invalid(
         `params.stepId: step ${stepId} (${step.label}) is a ${step.kind} step; photos go on photo steps`,
       );
-    // Permissions, a finished work order and an unknown step are refused here.
-    await recordStep(tx, who, workOrderId, stepId, { result: 'pass' }, now);
+    // Refused before the photo's bytes are written; a closed work order or an unknown step is
+    // refused by recordStep, and the transaction takes the bytes back.
+    mustPerform(who, row, 'recording steps');
     const [attachment] = await tx
       .insert(workOrderAttachments)
       .values({
@@ -104,14 +105,14 @@ export async function addStepPhoto(
         createdBy: workOrderAttachments.createdBy,
         createdAt: workOrderAttachments.createdAt,
       });
-    const recorded = await found(tx, workOrderId, true);
-    const steps = recorded.steps.map((s) =>
-      s.id === stepId ? { ...s, attachmentId: attachment!.id } : s,
+    const { order } = await recordStep(
+      tx,
+      who,
+      workOrderId,
+      stepId,
+      { result: 'pass', attachmentId: attachment!.id },
+      now,
     );
-    await tx
-      .update(workOrders)
-      .set({ steps, updatedAt: now })
-      .where(eq(workOrders.id, workOrderId));
     await tx.insert(workOrderEvents).values({
       workOrderId,
       kind: 'attachment',
@@ -121,7 +122,7 @@ export async function addStepPhoto(
       text: `${step?.label ?? stepId}: photo ${filename} (${file.data.length} bytes)`,
       detail: { stepId, attachmentId: attachment!.id, filename, size: file.data.length },
     });
-    return { order: { ...recorded, steps, updatedAt: now }, attachment: serialize(attachment!) };
+    return { order, attachment: serialize(attachment!) };
   });
 }
 

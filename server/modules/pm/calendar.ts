@@ -262,7 +262,9 @@ export async function calendar(db: Db, q: CalendarQuery, now = new Date()): Prom
 
   const signoffIds = bookingList.filter((b) => b.signoff).map((b) => b.id);
   const [riskList, moved] = await Promise.all([
-    signoffIds.length === 0 ? [] : signoffRisks(db, { bookingIds: signoffIds, from, to }, now),
+    signoffIds.length === 0
+      ? []
+      : signoffRisks(db, { bookingIds: signoffIds, from, to }, now, config.signoffValidDays),
     workMovedOnto(
       db,
       bookingList.map((b) => b.id),

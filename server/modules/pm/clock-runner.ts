@@ -2,6 +2,7 @@ import type { Context } from '../../context.ts';
 import { runDigest } from './digest.ts';
 import { generate } from './generator.ts';
 import { refreshAllBookedHours } from './meters.ts';
+import { loadSettings } from './settings.ts';
 
 export interface PlannerClock {
   kick(): void;
@@ -28,14 +29,16 @@ export function startPlannerClock(
   let stopped = false;
   const run = async () => {
     const now = new Date();
+    // One read of the settings a minute serves the planner and the digest.
+    const settings = await loadSettings(ctx.db);
     const made = await ctx.db.transaction(async (tx) => {
       await refreshAllBookedHours(tx, now);
-      return generate(tx, now);
+      return generate(tx, now, { config: settings.config });
     });
     for (const order of made)
       ctx.bus.publish({ type: 'changed', entity: 'work-order', id: order.id });
     // After the work orders: one made this minute is in today's digest.
-    const digest = await runDigest(ctx, now);
+    const digest = await runDigest(ctx, now, settings);
     if (digest && digest.queued > 0) hooks.onNotified?.();
   };
   const kick = () => {

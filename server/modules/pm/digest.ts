@@ -7,7 +7,7 @@ import type { DeviceKind } from '../../domain.ts';
 import { enqueueDigest, type DigestWork } from '../notifications/service.ts';
 import type { DigestState } from '../notifications/render.ts';
 import { dueState } from './schedule.ts';
-import { digestSentOnKey, loadSettings } from './settings.ts';
+import { digestSentOnKey, loadSettings, type Settings } from './settings.ts';
 
 const minuteMs = 60_000;
 
@@ -35,7 +35,7 @@ const iso = (value: string | Date) => new Date(value).toISOString();
  * Open work whose due window has opened: due soon (within its lead days), due, or overdue.
  * Work awaiting review is left out: it has been done, and waits in the review queue instead.
  */
-export async function dueWork(db: Db, now: Date, publicUrl: string): Promise<DigestWork[]> {
+async function dueWork(db: Db, now: Date, publicUrl: string): Promise<DigestWork[]> {
   const at = now.toISOString();
   const rows = await query<DueRow>(
     db,
@@ -125,9 +125,10 @@ export interface DigestRun {
 export async function runDigest(
   ctx: Pick<Context, 'db' | 'config'>,
   now = new Date(),
+  settings?: Settings,
 ): Promise<DigestRun | null> {
-  // One read a minute: the settings and the day already sent come from the same row.
-  const { config, digestSentOn } = await loadSettings(ctx.db);
+  // The settings and the day already sent come from the same row, read once a minute.
+  const { config, digestSentOn } = settings ?? (await loadSettings(ctx.db));
   const zone = config.hours.timezone;
   const local = DateTime.fromJSDate(now, { zone });
   const day = local.toISODate();

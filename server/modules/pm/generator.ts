@@ -267,15 +267,13 @@ export interface GenerateFilter {
   planIds?: string[];
   /** Only targets on these devices (a meter moved). */
   deviceIds?: string[];
+  /** The settings, when the caller has already read them this minute. */
+  config?: MaintenanceConfig;
 }
 
 /** Work orders a single insert makes: about 30 parameters each, well inside the 65,535 limit. */
 const batch = 500;
 
-/**
- * Makes every work order that has fallen within its lead time, for every active plan (or those
- * named). Targets that already hold an open work order are skipped in the query.
- */
 /**
  * The columns that decide whether a plan owes work now. The rest (steps, texts) is read only for
  * the plans whose work is made: most minutes that is none, and reading every plan whole was the
@@ -301,7 +299,7 @@ const timingColumns = {
  * named). Targets that already hold an open work order are skipped in the query.
  */
 export async function generate(db: Db, now = new Date(), filter: GenerateFilter = {}) {
-  const config = await loadConfig(db);
+  const config = filter.config ?? (await loadConfig(db));
   const chosen = and(
     eq(pmPlans.active, true),
     filter.planIds ? inArray(pmPlans.id, filter.planIds) : undefined,

@@ -19,7 +19,7 @@ const stepMin = 15;
  * every suite of a room, or for a device the suites that contain it and those whose devices
  * depend on it (its storage, its router). One query per kind of place, however many there are.
  */
-export async function affectedSuitesOf(db: Db, wheres: Where[]): Promise<string[][]> {
+async function affectedSuitesOf(db: Db, wheres: Where[]): Promise<string[][]> {
   const deviceIds = new Set<string>();
   const roomIds = new Set<string>();
   for (const where of wheres)
@@ -92,12 +92,7 @@ async function bookingsBySuite(
   return bySuite;
 }
 
-export async function bookingsOf(
-  db: Db,
-  suiteIds: string[],
-  from: Date,
-  to: Date,
-): Promise<Busy[]> {
+async function bookingsOf(db: Db, suiteIds: string[], from: Date, to: Date): Promise<Busy[]> {
   const bySuite = await bookingsBySuite(db, suiteIds, from, to);
   return [...bySuite.values()].flat().sort((a, b) => a.start.getTime() - b.start.getTime());
 }

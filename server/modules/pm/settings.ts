@@ -69,10 +69,14 @@ async function storedConfig(db: Db): Promise<Record<string, unknown>> {
   return row?.config ?? {};
 }
 
-/** The settings an admin edits, and the day the digest last went out (or null), in one read. */
-export async function loadSettings(
-  db: Db,
-): Promise<{ config: MaintenanceConfig; digestSentOn: string | null }> {
+/** The settings an admin edits, and the day the digest last went out (or null). */
+export interface Settings {
+  config: MaintenanceConfig;
+  digestSentOn: string | null;
+}
+
+/** Both parts of the settings row in one read. */
+export async function loadSettings(db: Db): Promise<Settings> {
   const { [digestSentOnKey]: sentOn, ...stored } = await storedConfig(db);
   return {
     // Stored settings lay over the defaults, so a key added in a later version has its default.

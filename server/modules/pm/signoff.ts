@@ -176,10 +176,12 @@ export async function signoffRisks(
   db: Db,
   filter: SignoffFilter,
   now = new Date(),
+  /** The configured validity, when the caller has the settings already. */
+  validDays?: number,
 ): Promise<SignoffRisk[]> {
   if (filter.suiteIds?.length === 0 || filter.bookingIds?.length === 0) return [];
-  const [{ signoffValidDays }, rows] = await Promise.all([
-    loadConfig(db),
+  const [signoffValidDays, rows] = await Promise.all([
+    validDays ?? loadConfig(db).then((c) => c.signoffValidDays),
     query<Row>(db, riskRows(filter, now)),
   ]);
   const byBooking = new Map<string, Row[]>();

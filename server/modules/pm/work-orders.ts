@@ -56,7 +56,7 @@ const event = (
 const done: readonly WorkOrderStatus[] = ['done', 'skipped', 'cancelled'];
 
 /** Managers read; a junior works only what is assigned to them (or to nobody yet). */
-function mustPerform(who: Who, row: WorkOrderRow, what: string) {
+export function mustPerform(who: Who, row: WorkOrderRow, what: string) {
   if (who.role === 'manager')
     throw new Forbidden(
       `managers read work orders and reports; ${what} is for juniors and engineers`,
@@ -163,6 +163,8 @@ export interface StepInput {
   result?: 'pass' | 'fail' | 'na';
   value?: number;
   note?: string;
+  /** Set by a photo upload (attachments.ts); the route's body has no such field. */
+  attachmentId?: string;
 }
 
 /**
@@ -202,6 +204,7 @@ export async function recordStep(
     if (input.result !== undefined) step.result = input.result;
     if (input.value !== undefined) step.value = input.value;
     if (input.note !== undefined) step.note = input.note.trim();
+    if (input.attachmentId !== undefined) step.attachmentId = input.attachmentId;
     step.ok = step.result === 'na' ? true : judged(step);
     step.by = who.actor.label;
     step.at = now.toISOString();

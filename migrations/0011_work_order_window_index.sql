@@ -1,0 +1,1 @@
+CREATE INDEX "work_orders_window_idx" ON "work_orders" USING btree ("window_id");
