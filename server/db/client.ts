@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -19,6 +19,16 @@ export interface Database {
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * An array of values for `= any(…)` or `unnest(…)`: one parameter per value, cast once. A single
+ * array parameter is sent differently by PGlite and postgres.js; this reads the same on both.
+ */
+export const sqlArray = (values: readonly string[], type: 'uuid' | 'text'): SQL =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::${sql.raw(type)}[]`;
 
 /**
  * `db.execute()` returns `{ rows }` on PGlite and an array on postgres.js; every raw query goes

@@ -171,11 +171,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  /**
+   * Python's Maildir names a message `<seconds>.M<microseconds>P<pid>Q<count>.<host>`, the
+   * microseconds unpadded, so names do not sort by time within a second. The count rises with
+   * each message this one server delivers: that is the order they arrived in.
+   */
+  const arrival = (name: string) => Number(/Q(\d+)/.exec(name)?.[1] ?? Number.NaN);
+
   function messages(): ReceivedMail[] {
     const folder = join(maildir, 'new');
     let names: string[];
     try {
-      names = readdirSync(folder).sort();
+      names = readdirSync(folder).sort((a, b) => arrival(a) - arrival(b));
     } catch {
       return [];
     }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
-import { query, type Db } from '../../db/client.ts';
+import { query, sqlArray, type Db } from '../../db/client.ts';
 import { bookings, rooms, sites, suites } from '../../db/schema/index.ts';
 
 export type BookingRow = typeof bookings.$inferSelect;
@@ -121,10 +121,7 @@ export interface MovedWork {
  */
 export async function workMovedOnto(db: Db, bookingIds: string[]): Promise<MovedWork[]> {
   if (bookingIds.length === 0) return [];
-  const ids = sql`array[${sql.join(
-    bookingIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
+  const ids = sqlArray(bookingIds, 'uuid');
   const rows = await query<{
     booking_id: string;
     id: string;

@@ -14,7 +14,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { query, type Db } from '../../db/client.ts';
+import { query, sqlArray, type Db } from '../../db/client.ts';
 import {
   bookings,
   devices,
@@ -26,6 +26,7 @@ import {
 } from '../../db/schema/index.ts';
 import { Invalid } from '../../errors.ts';
 import { workMovedOnto } from '../bookings/repository.ts';
+import { deviceEdges } from '../tickets/repository.ts';
 import { mayRunDuring, windowsNamed } from '../maintenance/repository.ts';
 import type { CalendarBooking, CalendarData, CalendarWindow } from './api-types.ts';
 import { occurrencesBetween } from './feeds.ts';
@@ -74,12 +75,6 @@ function periodOf(q: CalendarQuery): { from: Date; to: Date } {
   return { from, to };
 }
 
-const uuidArray = (ids: string[]) =>
-  sql`array[${sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
-
 /**
  * The devices some suites contain or depend on: their own devices, then up through parents and
  * declared dependencies (the storage and router a workstation needs). Work on any of them
@@ -89,13 +84,9 @@ async function devicesOfSuites(db: Db, suiteIds: string[]): Promise<string[]> {
   if (suiteIds.length === 0) return [];
   const rows = await query<{ dev: string }>(
     db,
-    sql`with recursive edges(child, parent) as (
-          select id, parent_id from devices where parent_id is not null
-          union all
-          select device_id, depends_on_id from device_dependencies
-        ),
+    sql`with recursive ${deviceEdges},
         up(dev) as (
-          select device_id from suite_devices where suite_id = any(${uuidArray(suiteIds)})
+          select device_id from suite_devices where suite_id = any(${sqlArray(suiteIds, 'uuid')})
           union
           select edges.parent from up join edges on edges.child = up.dev
         )

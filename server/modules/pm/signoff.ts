@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { query, type Db } from '../../db/client.ts';
+import { query, sqlArray, type Db } from '../../db/client.ts';
 import type { CalibrationKind, SignoffKind } from '../../domain.ts';
 import type { SignoffRisk } from './api-types.ts';
 import { loadConfig } from './settings.ts';
@@ -29,17 +29,6 @@ interface Row extends Record<string, unknown> {
   pass_at: string | Date | null;
 }
 
-const kinds = (list: CalibrationKind[]) =>
-  sql`array[${sql.join(
-    list.map((k) => sql`${k}`),
-    sql`, `,
-  )}]::text[]`;
-const uuids = (ids: string[]) =>
-  sql`array[${sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
-
 /**
  * One row per sign-off booking and subject that must be calibrated for it, with the subject's last
  * finished calibration before the session and its last passing one.
@@ -61,8 +50,8 @@ function riskRows(filter: SignoffFilter, asOf: Date): SQL {
     sql`b.starts_at < ${filter.to.toISOString()}::timestamptz`,
     sql`b.ends_at > ${filter.from.toISOString()}::timestamptz`,
   ];
-  if (filter.suiteIds) where.push(sql`b.suite_id = any(${uuids(filter.suiteIds)})`);
-  if (filter.bookingIds) where.push(sql`b.id = any(${uuids(filter.bookingIds)})`);
+  if (filter.suiteIds) where.push(sql`b.suite_id = any(${sqlArray(filter.suiteIds, 'uuid')})`);
+  if (filter.bookingIds) where.push(sql`b.id = any(${sqlArray(filter.bookingIds, 'uuid')})`);
   const now = sql`${asOf.toISOString()}::timestamptz`;
   // A run counts only when it was finished before the session started (and by now).
   const finishedBefore = sql`w.status = 'done' and w.completed_at is not null
@@ -77,10 +66,10 @@ function riskRows(filter: SignoffFilter, asOf: Date): SQL {
       select distinct b.suite_id, d.id, d.name,
         (exists (
           select 1 from work_orders w join calibration_templates t on t.id = w.calibration_template_id
-          where w.device_id = d.id and t.kind = any(${kinds(displayKinds)})
+          where w.device_id = d.id and t.kind = any(${sqlArray(displayKinds, 'text')})
         ) or exists (
           select 1 from pm_plans p join calibration_templates t on t.id = p.calibration_template_id
-          where p.device_id = d.id and p.active and t.kind = any(${kinds(displayKinds)})
+          where p.device_id = d.id and p.active and t.kind = any(${sqlArray(displayKinds, 'text')})
         )) as calibrated
       from b join suite_devices sd on sd.suite_id = b.suite_id
       join devices d on d.id = sd.device_id and d.kind = 'display'
@@ -99,14 +88,14 @@ function riskRows(filter: SignoffFilter, asOf: Date): SQL {
       left join lateral (
         select w.completed_at, w.passed from work_orders w
         join calibration_templates t on t.id = w.calibration_template_id
-        where ${finishedBefore} and t.kind = any(${kinds(displayKinds)})
+        where ${finishedBefore} and t.kind = any(${sqlArray(displayKinds, 'text')})
           and (w.device_id = r.id or (w.device_id is null and w.suite_id = b.suite_id))
         order by w.completed_at desc limit 1
       ) last on r.id is not null
       left join lateral (
         select w.completed_at from work_orders w
         join calibration_templates t on t.id = w.calibration_template_id
-        where ${finishedBefore} and w.passed is true and t.kind = any(${kinds(displayKinds)})
+        where ${finishedBefore} and w.passed is true and t.kind = any(${sqlArray(displayKinds, 'text')})
           and (w.device_id = r.id or (w.device_id is null and w.suite_id = b.suite_id))
         order by w.completed_at desc limit 1
       ) pass on r.id is not null
@@ -120,7 +109,7 @@ function riskRows(filter: SignoffFilter, asOf: Date): SQL {
           or (w.device_id is null and w.suite_id is null and w.room_id = b.room_id)
         )
       join calibration_templates t on t.id = w.calibration_template_id
-      where b.signoff = 'mix' and t.kind = any(${kinds(audioKinds)}) and ${finishedBefore}
+      where b.signoff = 'mix' and t.kind = any(${sqlArray(audioKinds, 'text')}) and ${finishedBefore}
     ),
     mix as (
       select b.id as booking_id, b.suite_id, b.signoff, b.starts_at,

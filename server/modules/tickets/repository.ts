@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { query, type Db } from '../../db/client.ts';
+import { query, sqlArray, type Db } from '../../db/client.ts';
 import {
   bookings,
   checks,
@@ -49,11 +49,15 @@ export async function devicesNamed(db: Db, ids: string[]) {
     .where(inArray(devices.id, ids));
 }
 
-const uuidArray = (ids: string[]) =>
-  sql`array[${sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
+/**
+ * The device graph as a recursive query's `edges(child, parent)`: parents and declared
+ * dependencies (the storage and router a workstation needs).
+ */
+export const deviceEdges = sql`edges(child, parent) as (
+  select id, parent_id from devices where parent_id is not null
+  union all
+  select device_id, depends_on_id from device_dependencies
+)`;
 
 /**
  * For each device: the suites it sits in, and the suites holding a device that depends on it
@@ -71,13 +75,9 @@ export async function deviceScopes(
     .where(inArray(suiteDevices.deviceId, ids));
   const served = await query<{ root: string; suite_id: string }>(
     db,
-    sql`with recursive edges(child, parent) as (
-          select id, parent_id from devices where parent_id is not null
-          union all
-          select device_id, depends_on_id from device_dependencies
-        ),
+    sql`with recursive ${deviceEdges},
         down(root, dev) as (
-          select d, d from unnest(${uuidArray(ids)}) as d
+          select d, d from unnest(${sqlArray(ids, 'uuid')}) as d
           union
           select down.root, edges.child from down join edges on edges.parent = down.dev
         )
@@ -422,11 +422,11 @@ export async function listTickets(db: Db, f: ListFilter) {
       : await query<{ ticket_id: string; name: string }>(
           db,
           sql`select distinct x.ticket_id, s.name from (
-                select ticket_id, suite_id from ticket_suites where ticket_id = any(${uuidArray(ids)})
+                select ticket_id, suite_id from ticket_suites where ticket_id = any(${sqlArray(ids, 'uuid')})
                 union
                 select td.ticket_id, sd.suite_id from ticket_devices td
                 join suite_devices sd on sd.device_id = td.device_id
-                where td.ticket_id = any(${uuidArray(ids)})
+                where td.ticket_id = any(${sqlArray(ids, 'uuid')})
               ) x join suites s on s.id = x.suite_id
               order by s.name`,
         );
