@@ -21,6 +21,7 @@ import {
   type Reliability,
   type Span,
 } from './formulas.ts';
+import { orNull, packed, readPacked, SpanList, time, union, whole, type Pairs } from './packed.ts';
 import { outcome } from './schedule.ts';
 import { loadConfig } from './settings.ts';
 
@@ -32,11 +33,12 @@ import { loadConfig } from './settings.ts';
  * schedule.ts then do the arithmetic, per period and per month, in memory. Nothing is queried per
  * suite or per month. A year of a 5,000-device facility is a few hundred thousand rows (bookings,
  * downtimes, faults, work orders), and on 2 cores the database and this process share, four
- * things keep it near a third of a second (measured on PostgreSQL 15):
+ * things keep it near a quarter of a second (measured on PostgreSQL 15):
  * - the queries run side by side on the pool rather than one after another;
- * - big lists come packed into one text (per suite for bookings), since postgres.js spends about
- *   2 µs building each row object: 146,000 bookings took 450 ms as rows;
- * - times travel as epoch ms from date_part: numeric `extract` alone cost 250 ms on such a year;
+ * - big lists come packed as binary cells in one bytea (packed.ts), per suite for bookings and
+ *   per device for downtimes: as rows, 146,000 bookings took 450 ms; as decimal text, turning
+ *   times into digits and back cost more than the rest of the report;
+ * - spans stay flat in Float64Arrays, merged by sorting starts and ends apart (packed.ts union);
  * - reliability is counted in one pass per suite (see tallies), not with suiteReliability, which
  *   is quadratic.
  */
@@ -191,60 +193,8 @@ const failing = (alias: 'dt' | 'f', severity: 'severity' | 'peak_severity') =>
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-/** Epoch milliseconds as float8 (whole ms), null for null. */
+/** Epoch milliseconds as float8 (whole ms), null for null: for lists read as rows. */
 const ms = (column: SQL) => sql`round(date_part('epoch', ${column}) * 1000)`;
-
-/** One row's whole numbers as text, 'a,b'; a null is an empty cell. */
-const cellsOf = (columns: SQL[]) =>
-  sql.join(
-    columns.map((c) => sql`coalesce((${c})::int8::text, '')`),
-    sql` || ',' || `,
-  );
-
-/** Many rows of whole numbers as one text, 'a,b,a,b'. Read back with eachRow. */
-const packed = (columns: SQL[]) => sql`string_agg(${cellsOf(columns)}, ',')`;
-
-/**
- * Calls `row` with each row of a packed text, `width` cells at a time, NaN for an empty cell.
- * Read by hand into one reused Float64Array: split and Number, or a boxed number for every cell
- * (epoch ms are past 2^31), cost several times as much on a year of rows, most of it in the
- * garbage collector.
- */
-function eachRow(
-  text: string | null | undefined,
-  width: number,
-  row: (cells: Float64Array) => void,
-): void {
-  if (!text) return;
-  const cells = new Float64Array(width);
-  let cell = 0;
-  let value = 0;
-  let digits = false;
-  let negative = false;
-  for (let i = 0; i <= text.length; i += 1) {
-    const c = i < text.length ? text.charCodeAt(i) : 44; // ','
-    if (c === 44) {
-      cells[cell] = digits ? (negative ? -value : value) : Number.NaN;
-      cell += 1;
-      if (cell === width) {
-        row(cells);
-        cell = 0;
-      }
-      value = 0;
-      digits = false;
-      negative = false;
-    } else if (c === 45)
-      negative = true; // '-'
-    else {
-      value = value * 10 + (c - 48);
-      digits = true;
-    }
-  }
-}
-
-/** A packed cell: NaN was null. */
-const orNull = (cell: number | undefined) =>
-  cell === undefined || Number.isNaN(cell) ? null : cell;
 
 // ---------------------------------------------------------------------------------------------
 // Queries
@@ -266,25 +216,25 @@ async function pmDue(db: Db, s: Scope): Promise<PmRow[]> {
     workOrderStatuses.map((status) => sql`${status}`),
     sql`, `,
   );
-  const [row] = await query<{ rows: string | null }>(
+  const [row] = await query<{ rows: Uint8Array | null }>(
     db,
     sql`select ${packed([
-      ms(sql`w.due_at`),
-      sql`w.grace_min`,
-      sql`array_position(array[${statuses}], w.status) - 1`,
-      ms(sql`w.completed_at`),
+      time(sql`w.due_at`),
+      whole(sql`w.grace_min`),
+      whole(sql`array_position(array[${statuses}], w.status) - 1`),
+      time(sql`w.completed_at`),
     ])} as rows
         from work_orders w where ${preventiveDue(s)}`,
   );
+  const cells = readPacked(row?.rows, ['time', 'whole', 'whole', 'time']);
   const rows: PmRow[] = [];
-  eachRow(row?.rows, 4, (cells) =>
+  for (let i = 0; i + 3 < cells.length; i += 4)
     rows.push({
-      due_ms: cells[0] as number,
-      grace_min: cells[1] as number,
-      status: workOrderStatuses[cells[2] as number] as WorkOrderStatus,
-      completed_ms: orNull(cells[3]),
-    }),
-  );
+      due_ms: cells[i] as number,
+      grace_min: cells[i + 1] as number,
+      status: workOrderStatuses[cells[i + 2] as number] as WorkOrderStatus,
+      completed_ms: orNull(cells[i + 3]),
+    });
   return rows;
 }
 
@@ -328,29 +278,23 @@ function calibrationRuns(db: Db, s: Scope) {
 
 /**
  * Failure downtimes that started in the period (MTTR) or overlap it (reliability), of the kind
- * asked for, in start order, with their devices' ids (36 characters each, comma-separated, in the
- * same order). With a site or suite filter, only of devices the suites in scope reach.
+ * asked for, packed per device as (started, ended). With a site or suite filter, only of devices
+ * the suites in scope reach. A row per device rather than per downtime: each device's id is then
+ * read once, not 30,000 times.
  */
-async function failureDowntimes(db: Db, s: Scope) {
+function failureDowntimes(db: Db, s: Scope) {
   const parts = [
     failing('dt', 'severity'),
     sql`dt.started_at < ${at(s.to)} and (dt.ended_at is null or dt.ended_at > ${at(s.from)})`,
   ];
   if (s.deviceKind) parts.push(sql`dt.device_id in (${ofKind(s.deviceKind)})`);
   if (narrowsSuites(s)) parts.push(sql`dt.device_id in (select device_id from (${reachOf(s)}) x)`);
-  // Sorted here rather than in memory: the database sorts 45,000 rows in a few ms, and
-  // aggregating a sorted list is quicker than grouping by device.
-  const [row] = await query<{ spans: string | null; devices: string | null }>(
+  return query<{ device_id: string; spans: Uint8Array }>(
     db,
-    sql`select string_agg(x.cells, ',') as spans, string_agg(x.device_id, ',') as devices
-        from (
-          select ${cellsOf([ms(sql`dt.started_at`), ms(sql`dt.ended_at`)])} as cells,
-            dt.device_id::text as device_id
-          from downtimes dt where ${and(parts)}
-          order by dt.started_at
-        ) x`,
+    sql`select dt.device_id, ${packed([time(sql`dt.started_at`), time(sql`dt.ended_at`)])} as spans
+        from downtimes dt where ${and(parts)}
+        group by dt.device_id`,
   );
-  return { spans: row?.spans ?? null, devices: row?.devices ?? '' };
 }
 
 /**
@@ -358,19 +302,20 @@ async function failureDowntimes(db: Db, s: Scope) {
  * on its downtime.
  */
 async function failureFaults(db: Db, s: Scope) {
-  const [row] = await query<{ spans: string | null }>(
+  const [row] = await query<{ spans: Uint8Array | null }>(
     db,
-    sql`select ${packed([ms(sql`f.opened_at`), ms(sql`f.acknowledged_at`)])} as spans
+    sql`select ${packed([time(sql`f.opened_at`), time(sql`f.acknowledged_at`)])} as spans
         from faults f
         where ${failing('f', 'peak_severity')}
           and f.opened_at >= ${at(s.from)} and f.opened_at < ${at(s.to)}
           and ${deviceCondition(s, sql`f.device_id`)}`,
   );
+  const cells = readPacked(row?.spans, ['time', 'time']);
   const faults: Array<{ openedAt: number; acknowledgedAt: number | null }> = [];
-  eachRow(row?.spans, 2, (cells) => {
-    const openedAt = cells[0] as number;
-    faults.push({ openedAt, acknowledgedAt: notBefore(openedAt, orNull(cells[1])) });
-  });
+  for (let i = 0; i + 1 < cells.length; i += 2) {
+    const openedAt = cells[i] as number;
+    faults.push({ openedAt, acknowledgedAt: notBefore(openedAt, orNull(cells[i + 1])) });
+  }
   return faults;
 }
 
@@ -392,9 +337,10 @@ function bookingsBySuite(db: Db, s: Scope, upTo: Date) {
   const inScope = narrowsSuites(s)
     ? sql`b.suite_id in (select su.id from suites su where ${suiteCondition(s)})`
     : sql`true`;
-  return query<{ suite_id: string; spans: string }>(
+  return query<{ suite_id: string; starts: Uint8Array; ends: Uint8Array }>(
     db,
-    sql`select b.suite_id, ${packed([ms(sql`b.starts_at`), ms(sql`b.ends_at`)])} as spans
+    sql`select b.suite_id, ${packed([time(sql`b.starts_at`)])} as starts,
+          ${packed([time(sql`b.ends_at`)])} as ends
         from bookings b
         where ${inScope} and b.starts_at < ${at(upTo)} and b.ends_at > ${at(s.from)}
         group by b.suite_id`,
@@ -467,12 +413,12 @@ function labourOf(totals: Awaited<ReturnType<typeof labourTotals>>) {
   return { minutes, workOrders, withoutStart, formula };
 }
 
-/** A suite's booked time and failure downtime, each merged (sorted, disjoint) once. */
+/** A suite's booked time and failure downtime, each merged (sorted, disjoint pairs) once. */
 interface SuiteSpans {
   id: string;
   name: string;
-  booked: Span[];
-  down: Span[];
+  booked: Pairs;
+  down: Pairs;
 }
 
 interface Tally {
@@ -497,9 +443,9 @@ function tallies(suite: SuiteSpans, period: Span, months: readonly Month[], now:
   const total = tally();
   const perMonth = months.map(tally);
   const { booked, down } = suite;
-  for (const b of booked) {
-    const start = Math.max(b.start, period.start);
-    const end = Math.min(b.end, upTo);
+  for (let b = 0; b < booked.length; b += 2) {
+    const start = Math.max(booked[b] as number, period.start);
+    const end = Math.min(booked[b + 1] as number, upTo);
     if (end <= start) continue;
     total.bookedMs += end - start;
     // The months [start, end) crosses; start is inside the period, so inside a month.
@@ -510,18 +456,17 @@ function tallies(suite: SuiteSpans, period: Span, months: readonly Month[], now:
     }
   }
   let next = 0;
-  for (const outage of down) {
-    const from = Math.max(outage.start, period.start);
-    const to = Math.min(outage.end, upTo);
+  for (let o = 0; o < down.length; o += 2) {
+    const from = Math.max(down[o] as number, period.start);
+    const to = Math.min(down[o + 1] as number, upTo);
     if (to <= from) continue;
     // Outages come in order, so booked time that ended before this one ends before the rest.
-    while (next < booked.length && (booked[next] as Span).end <= from) next += 1;
+    while (next < booked.length && (booked[next + 1] as number) <= from) next += 2;
     let hit = false;
     let lastMonth = -1;
-    for (let i = next; i < booked.length && (booked[i] as Span).start < to; i += 1) {
-      const b = booked[i] as Span;
-      const start = Math.max(from, b.start);
-      const end = Math.min(to, b.end);
+    for (let b = next; b < booked.length && (booked[b] as number) < to; b += 2) {
+      const start = Math.max(from, booked[b] as number);
+      const end = Math.min(to, booked[b + 1] as number);
       if (end <= start) continue;
       hit = true;
       total.lostMs += end - start;
@@ -538,6 +483,20 @@ function tallies(suite: SuiteSpans, period: Span, months: readonly Month[], now:
     if (hit) total.failures += 1;
   }
   return { total, perMonth };
+}
+
+/**
+ * The fleet's tally: the suites' whole ms summed, then turned into hours once (combineReliability
+ * sums hours, which drifts in the last digits), and one formula rather than one per suite-month.
+ */
+function summed(tallies: readonly Tally[]): Tally {
+  const sum = tally();
+  for (const t of tallies) {
+    sum.bookedMs += t.bookedMs;
+    sum.lostMs += t.lostMs;
+    sum.failures += t.failures;
+  }
+  return sum;
 }
 
 const reliabilityOf = (t: Tally): Reliability =>
@@ -574,8 +533,8 @@ async function loadSuites(db: Db, s: Scope) {
     bookingsBySuite(db, s, upTo),
   ]);
   const direct = new Set(reached.filter((r) => r.direct).map((r) => r.device_id));
-  const suitesOf = new Map<string, number[]>();
   const index = new Map(suites.map((su, i) => [su.id, i]));
+  const suitesOf = new Map<string, number[]>();
   for (const r of reached) {
     const i = index.get(r.suite_id);
     if (i === undefined) continue;
@@ -586,60 +545,37 @@ async function loadSuites(db: Db, s: Scope) {
   const fromMs = s.from.getTime();
   const toMs = s.to.getTime();
   const restores: Loaded['restores'] = [];
-  // Every downtime once, as a closed span (an ongoing one runs to now) with the suites that reach
-  // its device. A shared switch or store is reached by many suites, so rather than sort each
-  // suite's copy, the spans come sorted once and are dealt out in order.
-  const outages: Array<Span & { suites: number[] }> = [];
-  let k = 0;
-  eachRow(downtimes.spans, 2, (cells) => {
-    const deviceId = downtimes.devices.slice(k * 37, k * 37 + 36);
-    k += 1;
-    const start = cells[0] as number;
-    const endedAt = notBefore(start, orNull(cells[1]));
-    if (start >= fromMs && start < toMs && (!narrowsSuites(s) || direct.has(deviceId)))
-      restores.push({ startedAt: start, endedAt });
-    const reachedBy = suitesOf.get(deviceId);
-    if (reachedBy) outages.push({ start, end: endedAt ?? Math.max(start, now), suites: reachedBy });
-  });
-  // In order already (see failureDowntimes): sorting only confirms it, one look at each.
-  outages.sort(byStart);
-  const down = suites.map((): Span[] => []);
-  for (const outage of outages) for (const i of outage.suites) down[i]?.push(outage);
-  const booked = new Map<string, Span[]>();
-  for (const b of bookings) {
-    const spans: Span[] = [];
-    eachRow(b.spans, 2, (cells) =>
-      spans.push({ start: cells[0] as number, end: cells[1] as number }),
-    );
-    // Usually in order already, and then sorting is one look at each.
-    booked.set(b.suite_id, mergeSorted(spans.sort(byStart)));
+  // Every downtime once, as a closed span (an ongoing one runs to now), dealt out to the suites
+  // that reach its device: a shared switch or store is reached by many.
+  const down = suites.map(() => new SpanList());
+  for (const device of downtimes) {
+    const cells = readPacked(device.spans, ['time', 'time']);
+    const restored = !narrowsSuites(s) || direct.has(device.device_id);
+    const reachedBy = suitesOf.get(device.device_id) ?? [];
+    for (let c = 0; c + 1 < cells.length; c += 2) {
+      const start = cells[c] as number;
+      const endedAt = notBefore(start, orNull(cells[c + 1]));
+      if (restored && start >= fromMs && start < toMs) restores.push({ startedAt: start, endedAt });
+      const end = endedAt ?? Math.max(start, now);
+      for (const i of reachedBy) down[i]?.push(start, end);
+    }
   }
+  // Each booking ends after it starts (a check on the table), as union asks.
+  const booked = new Map(
+    bookings.map((b) => [
+      b.suite_id,
+      union(readPacked(b.starts, ['time']), readPacked(b.ends, ['time'])),
+    ]),
+  );
   return {
     restores,
     suites: suites.map((su, i): SuiteSpans => ({
       id: su.id,
       name: su.name,
-      booked: booked.get(su.id) ?? [],
-      down: mergeSorted(down[i] ?? []),
+      booked: booked.get(su.id) ?? new Float64Array(0),
+      down: (down[i] as SpanList).union(),
     })),
   };
-}
-
-const byStart = (a: Span, b: Span) => a.start - b.start;
-
-/**
- * formulas.ts union for spans already in start order, in one pass: touching or overlapping spans
- * merge, empty ones are dropped. Copies, like union: the spans given are shared between suites.
- */
-function mergeSorted(spans: readonly Span[]): Span[] {
-  const merged: Span[] = [];
-  for (const span of spans) {
-    if (span.end <= span.start) continue;
-    const last = merged.at(-1);
-    if (!last || span.start > last.end) merged.push({ start: span.start, end: span.end });
-    else if (span.end > last.end) last.end = span.end;
-  }
-  return merged;
 }
 
 /**
@@ -700,9 +636,7 @@ function figures(data: Loaded) {
   const faults = byMonth(months, data.faults, (f) => f.openedAt);
   const runs = byMonth(months, data.runs, (r) => r.completed_ms);
   const trend = months.map((month, i) => {
-    const reliability = combineReliability(
-      suites.map((s) => reliabilityOf(s.perMonth[i] ?? tally())),
-    );
+    const reliability = reliabilityOf(summed(suites.map((s) => s.perMonth[i] as Tally)));
     return {
       month: month.key,
       pmCompliancePct: pmCompliance((pm[i] ?? []).map((r) => r.outcome)).pct,
@@ -715,7 +649,7 @@ function figures(data: Loaded) {
   });
   return {
     suites: suites.map((s, i) => suiteRow(s.suite, suiteReliability[i] as Reliability)),
-    fleet: combineReliability(suiteReliability),
+    fleet: reliabilityOf(summed(suites.map((s) => s.total))),
     trend,
   };
 }
